@@ -1,0 +1,156 @@
+"""Turn a typed trades frame into the numpy arrays the formulas use (fractions, signs, tiers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from planner.model import Settings, VenueProfile
+
+F64 = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class RowArrays:
+    """Per-row inputs as arrays, in engine units (fractions, +1/−1 sides).
+
+    Attributes:
+        s: +1 long, −1 short.
+        entry: Entry price E.
+        leverage: Leverage L.
+        sigma: Daily σ, fraction.
+        risk_pct: Risk budget, % of capital.
+        stop: Stop distance given by the user, fraction (NaN = use the σ band).
+        target: Target distance, fraction (NaN = none).
+        f: Funding per interval, fraction (signed, positive = longs pay).
+        index: Index price (NaN = none).
+        slip: Slippage per fill, fraction.
+        gas: Gas per transaction, USD.
+        extra: Extra isolated margin, USD.
+        by_margin: True where sizing = margin.
+        delay_s: Oracle delay, seconds.
+        venue_code: Index into the venue list per row.
+    """
+
+    s: F64
+    entry: F64
+    leverage: F64
+    sigma: F64
+    risk_pct: F64
+    stop: F64
+    target: F64
+    f: F64
+    funding_pct: F64
+    index: F64
+    slip: F64
+    gas: F64
+    extra: F64
+    by_margin: NDArray[np.bool_]
+    delay_s: F64
+    venue_code: NDArray[np.intp]
+
+
+def _num(trades: pd.DataFrame, key: str, default: float) -> F64:
+    col = trades[key].to_numpy(dtype=float, na_value=np.nan)
+    return col if np.isnan(default) else np.where(np.isnan(col), default, col)
+
+
+def _text(trades: pd.DataFrame, key: str) -> NDArray[np.object_]:
+    return trades[key].fillna("").astype(str).to_numpy(dtype=object)
+
+
+def venue_codes(trades: pd.DataFrame, settings: Settings, names: list[str]) -> NDArray[np.intp]:
+    """Index of each row's venue in ``names`` (blank = default venue); −1 when unknown."""
+    venue = trades["venue"].fillna("").astype(str).str.strip()
+    venue = venue.mask(venue == "", settings.default_venue)
+    return np.asarray(pd.Categorical(venue, categories=names).codes, dtype=np.intp)
+
+
+def row_arrays(trades: pd.DataFrame, settings: Settings, names: list[str]) -> RowArrays:
+    """Extract the engine's arrays from a typed trades frame (blank inputs take defaults)."""
+    nan = float("nan")
+    side = _text(trades, "side")
+    funding_pct = _num(trades, "funding_pct", 0.0)
+    return RowArrays(
+        s=np.where(side == "short", -1.0, 1.0),
+        entry=_num(trades, "entry_price", nan),
+        leverage=_num(trades, "leverage", 5.0),
+        sigma=_num(trades, "volatility_pct", nan) / 100.0,
+        risk_pct=_num(trades, "risk_pct", 1.0),
+        stop=_num(trades, "stop_pct", nan) / 100.0,
+        target=_num(trades, "target_pct", nan) / 100.0,
+        f=funding_pct / 100.0,
+        funding_pct=funding_pct,
+        index=_num(trades, "index_price", nan),
+        slip=_num(trades, "slippage_bps", 5.0) / 10_000.0,
+        gas=_num(trades, "gas_usd", 0.0),
+        extra=_num(trades, "extra_margin_usd", 0.0),
+        by_margin=_text(trades, "sizing") == "margin",
+        delay_s=_num(trades, "oracle_delay_s", 0.0),
+        venue_code=venue_codes(trades, settings, names),
+    )
+
+
+@dataclass(frozen=True)
+class VenueArrays:
+    """Per-row venue parameters.
+
+    Attributes:
+        fee: Taker fee, fraction.
+        interval_h: Funding interval, hours.
+        bybit: True where the bybit formula family applies.
+    """
+
+    fee: F64
+    interval_h: F64
+    bybit: NDArray[np.bool_]
+
+
+def venue_arrays(codes: NDArray[np.intp], venues: list[VenueProfile]) -> VenueArrays:
+    """Broadcast venue-level parameters to rows (unknown venue codes must be rejected before)."""
+    fee = np.array([v.taker_fee_pct / 100.0 for v in venues] + [np.nan])
+    interval = np.array([v.funding_interval_hours for v in venues] + [np.nan])
+    bybit = np.array([v.formula == "bybit" for v in venues] + [False])
+    return VenueArrays(fee=fee[codes], interval_h=interval[codes], bybit=bybit[codes])
+
+
+@dataclass(frozen=True)
+class TierArrays:
+    """Per-row tier chosen by notional at entry.
+
+    Attributes:
+        mmr: Maintenance margin rate, fraction.
+        cum: Maintenance amount, USD.
+        max_leverage: Tier's max leverage.
+        overflow: True where the notional is above the venue's largest tier.
+    """
+
+    mmr: F64
+    cum: F64
+    max_leverage: F64
+    overflow: NDArray[np.bool_]
+
+
+def tier_arrays(codes: NDArray[np.intp], notional: F64, venues: list[VenueProfile]) -> TierArrays:
+    """Pick each row's tier: the first whose ``max_notional_usd`` ≥ the row's notional.
+
+    Loops over venues (a handful), never over rows.
+    """
+    n = len(notional)
+    mmr, cum, lev = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
+    overflow = np.zeros(n, dtype=bool)
+    for code, v in enumerate(venues):
+        mask = codes == code
+        if not mask.any():
+            continue
+        bounds = np.array([t.max_notional_usd for t in v.tiers])
+        idx = np.searchsorted(bounds, notional[mask], side="left")
+        overflow[mask] = idx >= len(bounds)
+        idx = np.minimum(idx, len(bounds) - 1)
+        mmr[mask] = np.array([t.mmr_pct / 100.0 for t in v.tiers])[idx]
+        cum[mask] = np.array([t.maintenance_amount_usd for t in v.tiers])[idx]
+        lev[mask] = np.array([t.max_leverage for t in v.tiers])[idx]
+    return TierArrays(mmr=mmr, cum=cum, max_leverage=lev, overflow=overflow)

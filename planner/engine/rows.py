@@ -1,0 +1,124 @@
+"""Per-row sizing, margin, liquidation, bands, costs and basis (SPEC §4). Vectorised."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from planner.engine.inputs import RowArrays, TierArrays, VenueArrays, tier_arrays
+from planner.engine.margin import bankruptcy_price, liquidation_raw, safe_leverage
+from planner.model import Scenario, Settings, VenueProfile
+
+F64 = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Sized:
+    """Intermediate per-row quantities shared by the scenario and cross computations.
+
+    Attributes:
+        stop: Stop distance used, fraction.
+        funding: Funding over the horizon, fraction of notional (positive = pays).
+        delay: Oracle-delay slip, fraction.
+        periods: Funding periods in the horizon.
+        notional: N, USD.
+        quantity: Q, base units.
+        margin: M, USD.
+        liq: Liquidation price (NaN = none).
+        dist: Liquidation distance, fraction (inf = none).
+        tiers: The tier chosen per row.
+    """
+
+    stop: F64
+    funding: F64
+    delay: F64
+    periods: F64
+    notional: F64
+    quantity: F64
+    margin: F64
+    liq: F64
+    dist: F64
+    tiers: TierArrays
+
+
+def scenario_move(sc: Scenario, sigma: F64) -> F64:
+    """Adverse move of a scenario per row, fraction: ``max(sigma_move·σ, min_move_pct/100)``."""
+    return np.maximum(sc.sigma_move * sigma, sc.min_move_pct / 100.0)
+
+
+def size_rows(
+    a: RowArrays, v: VenueArrays, settings: Settings, venues: list[VenueProfile]
+) -> Sized:
+    """Size every row by risk (or margin) and place its liquidation price."""
+    stop = np.where(np.isnan(a.stop), settings.stop_sigma * a.sigma, a.stop)
+    periods = settings.horizon_hours / v.interval_h
+    funding = a.s * a.f * periods
+    delay = a.sigma * np.sqrt(a.delay_s / 86_400.0)
+    loss = stop + 2 * v.fee + 2 * a.slip + delay + np.maximum(funding, 0.0)
+    risk_usd = settings.capital_usd * a.risk_pct / 100.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_risk = np.maximum(risk_usd - 2 * a.gas, 0.0) / loss
+        notional = np.where(a.by_margin, risk_usd * a.leverage, by_risk)
+        quantity = notional / a.entry
+    margin = notional / a.leverage + a.extra
+    tiers = tier_arrays(a.venue_code, notional, venues)
+    raw = liquidation_raw(a.s, a.entry, quantity, margin, tiers.mmr, tiers.cum, v.bybit)
+    has = (quantity > 0) & (raw > 0) & np.isfinite(raw)
+    liq = np.where(has, raw, np.nan)
+    with np.errstate(invalid="ignore"):
+        dist = np.where(has, np.maximum(a.s * (a.entry - liq) / a.entry, 0.0), np.inf)
+    return Sized(stop, funding, delay, periods, notional, quantity, margin, liq, dist, tiers)
+
+
+def _nan_if_inf(x: F64) -> F64:
+    return np.where(np.isfinite(x), x, np.nan)
+
+
+def row_outputs(
+    a: RowArrays, v: VenueArrays, z: Sized, settings: Settings, stressed: Scenario
+) -> dict[str, F64 | NDArray[np.bool_]]:
+    """The row-local outputs of SPEC §4 (everything but the plan-level heat alert)."""
+    e, s, sig = a.entry, a.s, a.sigma
+    d_stress = scenario_move(stressed, sig)
+    safe = safe_leverage(s, d_stress, z.tiers.mmr)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        basis = (e - a.index) / a.index * 100.0
+        reward = a.target / z.stop
+    stop_beyond = np.isfinite(z.dist) & (z.stop >= z.dist)
+    return {
+        "risk_usd": settings.capital_usd * a.risk_pct / 100.0,
+        "stop_pct_used": z.stop * 100.0,
+        "loss_frac": z.stop + 2 * v.fee + 2 * a.slip + z.delay + np.maximum(z.funding, 0.0),
+        "notional_usd": z.notional,
+        "quantity": z.quantity,
+        "margin_usd": z.margin,
+        "safe_leverage": safe,
+        "tier_max_leverage": z.tiers.max_leverage,
+        "mmr_pct": z.tiers.mmr * 100.0,
+        "maintenance_amount_usd": z.tiers.cum,
+        "maintenance_usd": z.notional * z.tiers.mmr - z.tiers.cum,
+        "liquidation_price": z.liq,
+        "bankruptcy_price": bankruptcy_price(s, e, z.quantity, z.margin),
+        "liq_distance_pct": _nan_if_inf(z.dist * 100.0),
+        "liq_distance_sigma": _nan_if_inf(z.dist / sig),
+        "stop_beyond_liq": stop_beyond,
+        "stop_price": e * (1 - s * z.stop),
+        "trim_price": e * (1 - s * settings.trim_sigma * sig),
+        "review_price": e * (1 - s * settings.review_sigma * sig),
+        "funding_frac": z.funding,
+        "delay_frac": z.delay,
+        "funding_usd": -z.notional * z.funding,
+        "costs_usd": z.notional * (2 * v.fee + 2 * a.slip) + 2 * a.gas,
+        "basis_pct": basis,
+        "reward_risk": reward,
+        "alert_funding": np.abs(a.funding_pct) >= settings.funding_alert_pct,
+        "alert_basis": np.abs(np.nan_to_num(basis)) >= settings.basis_alert_pct,
+        "alert_leverage_tier": (a.leverage > z.tiers.max_leverage * (1 + 1e-12))
+        | z.tiers.overflow,
+        "alert_leverage_safe": a.leverage > safe * (1 + 1e-12),
+    }
+
+
+__all__ = ["Sized", "row_outputs", "scenario_move", "size_rows", "tier_arrays"]

@@ -1,0 +1,207 @@
+"""Value objects of a plan: settings, scenarios, venue profiles and the plan itself.
+
+Percent fields hold percent units (``2`` means 2 %); the engine converts to fractions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMULAS = ("binance", "bybit")
+SCENARIO_NAMES = ("normal", "stressed", "tail")
+DEFAULT_BUCKETS = ("market-making", "directional", "hedging")
+SIDES = ("long", "short")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Plan-wide settings (sheet ``Settings``).
+
+    Attributes:
+        capital_usd: Portfolio capital C, USD.
+        horizon_hours: Holding horizon H for funding and touch probabilities, hours.
+        trim_sigma: Trim band distance, in daily σ.
+        stop_sigma: Exit band (the default stop), in daily σ.
+        review_sigma: Review band (systemic factors), in daily σ.
+        trim_fraction_pct: Share of the position cut at the trim band, %.
+        heat_cap_pct: Cap on the sum of all rows' risk %, % of capital.
+        funding_alert_pct: Alert when |funding per 8 h| reaches this, %.
+        basis_alert_pct: Alert when |entry vs index basis| reaches this, %.
+        default_venue: Venue profile for rows that name none.
+    """
+
+    capital_usd: float = 100_000.0
+    horizon_hours: float = 24.0
+    trim_sigma: float = 1.0
+    stop_sigma: float = 2.0
+    review_sigma: float = 3.0
+    trim_fraction_pct: float = 50.0
+    heat_cap_pct: float = 6.0
+    funding_alert_pct: float = 0.05
+    basis_alert_pct: float = 1.0
+    default_venue: str = "Generic"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the settings as a plain ``{key: value}`` dict."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def with_changes(self, **changes: Any) -> Settings:
+        """Return a copy with some fields replaced."""
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One adverse-move scenario (a row of sheet ``Scenarios``).
+
+    Attributes:
+        name: ``normal``, ``stressed`` or ``tail``.
+        sigma_move: Adverse move in daily σ.
+        min_move_pct: Floor on the adverse move, % of entry.
+        vol_mult: Multiplier on σ for touch probabilities and oracle-delay slip.
+        funding_mult: Multiplier on |funding| (a spike always costs more).
+        slippage_mult: Multiplier on slippage per fill.
+        gas_mult: Multiplier on gas per transaction.
+        gap: True when the move jumps through the stop (fill at the scenario price).
+    """
+
+    name: str
+    sigma_move: float
+    min_move_pct: float = 0.0
+    vol_mult: float = 1.0
+    funding_mult: float = 1.0
+    slippage_mult: float = 1.0
+    gas_mult: float = 1.0
+    gap: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the scenario as a plain dict."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+DEFAULT_SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("normal", 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, False),
+    Scenario("stressed", 2.5, 10.0, 2.0, 3.0, 3.0, 5.0, False),
+    Scenario("tail", 5.0, 20.0, 3.0, 10.0, 10.0, 20.0, True),
+)
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One row of a venue's margin tier table.
+
+    Attributes:
+        max_notional_usd: Inclusive upper bound of position notional for this tier, USD.
+        max_leverage: Highest leverage allowed in this tier.
+        mmr_pct: Maintenance margin rate, %.
+        maintenance_amount_usd: Binance "cum" / Bybit "MM deduction", USD (0 where none).
+    """
+
+    max_notional_usd: float
+    max_leverage: float
+    mmr_pct: float
+    maintenance_amount_usd: float = 0.0
+
+
+@dataclass(frozen=True)
+class VenueProfile:
+    """A venue's margin rules as used by the engine.
+
+    Attributes:
+        name: Profile name used in the plan's Venue column.
+        formula: Liquidation formula family, ``binance`` or ``bybit``.
+        taker_fee_pct: Taker fee per fill, %.
+        maker_fee_pct: Maker fee per fill, %.
+        funding_interval_hours: Hours between funding payments.
+        tiers: Tier table, sorted by ``max_notional_usd``.
+        as_of: Date (ISO) the tier numbers were taken from; never a claim they are current.
+        source: Where the numbers come from (a document title, no link).
+    """
+
+    name: str
+    formula: str = "binance"
+    taker_fee_pct: float = 0.05
+    maker_fee_pct: float = 0.02
+    funding_interval_hours: float = 8.0
+    tiers: tuple[Tier, ...] = (Tier(float("inf"), 100.0, 0.5, 0.0),)
+    as_of: str = ""
+    source: str = ""
+
+    @property
+    def max_leverage(self) -> float:
+        """Highest leverage the venue allows at any size (the first tier's)."""
+        return max(t.max_leverage for t in self.tiers)
+
+
+GENERIC_VENUE = VenueProfile(
+    name="Generic",
+    formula="binance",
+    taker_fee_pct=0.05,
+    maker_fee_pct=0.02,
+    funding_interval_hours=8.0,
+    tiers=(Tier(float("inf"), 100.0, 0.5, 0.0),),
+    as_of="",
+    source="Spec default: one tier, 100x, mmr 0.5 %",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """A whole plan: settings, scenarios, venue profiles and the trades table.
+
+    Attributes:
+        trades: One row per planned trade, columns = the schema's input keys (typed).
+        settings: Plan settings.
+        scenarios: The three scenarios, in the order normal, stressed, tail.
+        venues: Venue profiles by name.
+        extra: Columns of the Plan sheet that are not in the schema, kept verbatim
+            (same index as ``trades``).
+        journal: Closed trades carried by the workbook (``Journal`` sheet), or ``None``.
+    """
+
+    trades: pd.DataFrame
+    settings: Settings = field(default_factory=Settings)
+    scenarios: tuple[Scenario, ...] = DEFAULT_SCENARIOS
+    venues: dict[str, VenueProfile] = field(default_factory=dict)
+    extra: pd.DataFrame | None = None
+    journal: pd.DataFrame | None = None
+
+    def scenario(self, name: str) -> Scenario:
+        """Return the scenario called ``name``."""
+        for s in self.scenarios:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    def with_changes(self, **changes: Any) -> Plan:
+        """Return a copy with some fields replaced."""
+        return replace(self, **changes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return (
+            self.settings == other.settings
+            and self.scenarios == other.scenarios
+            and self.venues == other.venues
+            and _frames_equal(self.trades, other.trades)
+            and _frames_equal(self.extra, other.extra)
+            and _frames_equal(self.journal, other.journal)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _frames_equal(a: pd.DataFrame | None, b: pd.DataFrame | None) -> bool:
+    """Compare two optional frames by values and column order (index ignored)."""
+    if a is None or b is None:
+        return (a is None or a.empty and len(a.columns) == 0) and (
+            b is None or b.empty and len(b.columns) == 0
+        )
+    if list(a.columns) != list(b.columns) or len(a) != len(b):
+        return False
+    return bool(a.reset_index(drop=True).equals(b.reset_index(drop=True)))

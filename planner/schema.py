@@ -1,0 +1,287 @@
+"""The one column schema of the Plan table.
+
+Every consumer — the engine's validation, the Qt grid, the Excel reader and writer, the JSON and
+CSV output — reads the columns from here. A column is added in this file and nowhere else.
+
+Units: ``%`` columns hold percent units (``2`` means 2 %); ``frac`` columns hold fractions and are
+shown as percentages; ``prob`` columns are probabilities in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from planner.model import DEFAULT_BUCKETS, SCENARIO_NAMES, SIDES
+
+Kind = Literal["input", "output"]
+DType = Literal["text", "choice", "float", "bool"]
+#: Display kinds: how a value is shown (grid) and formatted (Excel number format).
+Fmt = Literal["text", "usd", "usd2", "price", "qty", "pct", "frac", "prob", "ratio", "lev", "bool"]
+
+EXCEL_FORMATS: dict[str, str] = {
+    "text": "@",
+    "usd": "#,##0",
+    "usd2": "#,##0.00",
+    "price": "#,##0.00######",
+    "qty": "#,##0.########",
+    "pct": "0.00##",
+    "frac": "0.00%",
+    "prob": "0.00%",
+    "ratio": "0.00",
+    "lev": '0.0#"x"',
+    "bool": "General",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the Plan table.
+
+    Attributes:
+        key: Stable machine key (JSON, CSV, code).
+        header: Header shown in the grid and written to the workbook.
+        kind: ``input`` (typed by the user) or ``output`` (computed).
+        dtype: Storage type: ``text``, ``choice`` (text from a list), ``float`` or ``bool``.
+        group: Column group for show/hide (inputs, sizing, liquidation, bands, costs,
+            scenarios, probabilities, alerts).
+        unit: Unit shown to the user (``USD``, ``%``, ``x``, ``σ``, ``bps``, ``s`` …).
+        fmt: Display kind, see :data:`EXCEL_FORMATS`.
+        tooltip: Meaning, unit and formula, for header tooltips and workbook notes.
+        default: Value used when an input cell is blank (``None`` = stays blank).
+        required: Input that must be given.
+        minimum: Lower bound, or ``None``.
+        min_open: True when the lower bound is exclusive (``> minimum``).
+        maximum: Upper bound, or ``None``.
+        max_open: True when the upper bound is exclusive.
+        choices: Allowed values for ``choice`` columns (buckets also accept new names).
+    """
+
+    key: str
+    header: str
+    kind: Kind
+    dtype: DType
+    group: str
+    unit: str = ""
+    fmt: Fmt = "text"
+    tooltip: str = ""
+    default: Any = None
+    required: bool = False
+    minimum: float | None = None
+    min_open: bool = False
+    maximum: float | None = None
+    max_open: bool = False
+    choices: tuple[str, ...] = ()
+
+    @property
+    def is_input(self) -> bool:
+        """True for a column the user types."""
+        return self.kind == "input"
+
+    @property
+    def excel_format(self) -> str:
+        """The Excel number format for this column."""
+        return EXCEL_FORMATS[self.fmt]
+
+    def bounds_text(self) -> str:
+        """Describe the allowed range in words, e.g. ``> 0 and ≤ 100``."""
+        parts = []
+        if self.minimum is not None:
+            parts.append(f"{'>' if self.min_open else '≥'} {self.minimum:g}")
+        if self.maximum is not None:
+            parts.append(f"{'<' if self.max_open else '≤'} {self.maximum:g}")
+        return " and ".join(parts)
+
+
+def _in(key: str, header: str, dtype: DType, fmt: Fmt, tip: str, **kw: Any) -> Column:
+    return Column(key, header, "input", dtype, "inputs", fmt=fmt, tooltip=tip, **kw)
+
+
+def _out(key: str, header: str, group: str, fmt: Fmt, tip: str, dtype: DType = "float",
+         unit: str = "") -> Column:
+    return Column(key, header, "output", dtype, group, unit=unit, fmt=fmt, tooltip=tip)
+
+
+INPUTS: tuple[Column, ...] = (
+    _in("symbol", "Symbol", "text", "text", "Contract symbol, e.g. BTCUSDT. Required.",
+        required=True),
+    _in("bucket", "Bucket", "choice", "text",
+        "Strategy bucket: market-making, directional, hedging, or a name you add.",
+        default="directional", choices=DEFAULT_BUCKETS),
+    _in("side", "Side", "choice", "text", "long or short.", default="long", choices=SIDES),
+    _in("venue", "Venue", "choice", "text",
+        "Venue profile (Venues sheet); blank uses the plan's default venue."),
+    _in("entry_price", "Entry", "float", "price", "Planned entry price E, quote currency. > 0.",
+        required=True, minimum=0.0, min_open=True, unit="quote"),
+    _in("leverage", "Leverage", "float", "lev",
+        "Leverage L, ≥ 1 and ≤ the tier's max leverage. Initial margin = notional / L.",
+        default=5.0, minimum=1.0, maximum=1000.0, unit="x"),
+    _in("volatility_pct", "Vol % (daily)", "float", "pct",
+        "σ: standard deviation of daily returns, %. > 0.", required=True, minimum=0.0,
+        min_open=True, maximum=1000.0, unit="%"),
+    _in("risk_pct", "Risk %", "float", "pct",
+        "Drawdown budget for the row, % of capital. > 0, ≤ 100.", default=1.0, minimum=0.0,
+        min_open=True, maximum=100.0, unit="%"),
+    _in("stop_pct", "Stop %", "float", "pct",
+        "Stop distance from entry, %. Blank = stop_sigma × σ.", minimum=0.0, min_open=True,
+        maximum=100.0, max_open=True, unit="%"),
+    _in("target_pct", "Target %", "float", "pct", "Take-profit distance from entry, %. Optional.",
+        minimum=0.0, min_open=True, unit="%"),
+    _in("funding_pct", "Funding % / 8h", "float", "pct",
+        "Funding rate per 8 hours, %, signed: positive means longs pay.", default=0.01,
+        minimum=-100.0, maximum=100.0, unit="%/8h"),
+    _in("index_price", "Index", "float", "price",
+        "Spot / index price for the basis, quote currency. Optional, > 0.", minimum=0.0,
+        min_open=True, unit="quote"),
+    _in("slippage_bps", "Slippage bps", "float", "ratio", "Slippage per fill, basis points. ≥ 0.",
+        default=5.0, minimum=0.0, maximum=10_000.0, unit="bps"),
+    _in("gas_usd", "Gas $", "float", "usd2", "Gas per on-chain transaction, USD. ≥ 0.",
+        default=0.0, minimum=0.0, unit="USD"),
+    _in("extra_margin_usd", "Extra margin $", "float", "usd",
+        "Isolated margin added beyond the initial margin, USD. ≥ 0.", default=0.0, minimum=0.0,
+        unit="USD"),
+    _in("sizing", "Sizing", "choice", "text",
+        "risk: size so the loss at the stop equals the budget; margin: post the budget as "
+        "isolated collateral and size = collateral × leverage.", default="risk",
+        choices=("risk", "margin")),
+    _in("oracle_delay_s", "Oracle delay s", "float", "ratio",
+        "Seconds between the market reaching a level and the venue acting on it. ≥ 0.",
+        default=0.0, minimum=0.0, maximum=86_400.0, unit="s"),
+    _in("notes", "Notes", "text", "text", "Free text."),
+)
+
+
+def _scenario_outputs() -> tuple[Column, ...]:
+    cols: list[Column] = []
+    for n in SCENARIO_NAMES:
+        cols += [
+            _out(f"price_{n}", f"Price {n}", "scenarios", "price",
+                 f"Price after the {n} adverse move: E·(1 − s·move).", unit="quote"),
+            _out(f"pnl_{n}_usd", f"P&L {n} $", "scenarios", "usd",
+                 f"P&L in the {n} move with slippage, funding spike and gas; capped at the "
+                 "margin when liquidated.", unit="USD"),
+            _out(f"liquidated_{n}", f"Liq. {n}", "scenarios", "bool",
+                 f"True when the {n} move reaches the liquidation price before the stop fills.",
+                 dtype="bool"),
+            _out(f"recovery_{n}_pct", f"Recovery {n} %", "scenarios", "pct",
+                 f"Gain the rest of capital needs to make the {n} loss back: loss/(C − loss).",
+                 unit="%"),
+        ]
+    for n in SCENARIO_NAMES:
+        cols += [
+            _out(f"p_liq_{n}", f"P(liq) {n}", "probabilities", "prob",
+                 f"Probability the price touches the liquidation price within the horizon, "
+                 f"σ × the {n} vol multiplier (first passage, zero drift)."),
+            _out(f"p_stop_{n}", f"P(stop) {n}", "probabilities", "prob",
+                 f"Probability the price touches the stop within the horizon ({n} vol)."),
+        ]
+    return tuple(cols)
+
+
+OUTPUTS: tuple[Column, ...] = (
+    _out("risk_usd", "Risk $", "sizing", "usd", "C × risk % / 100: the row's budget (1R).",
+         unit="USD"),
+    _out("stop_pct_used", "Stop % used", "sizing", "pct",
+         "Stop distance used: Stop % or stop_sigma × σ.", unit="%"),
+    _out("loss_frac", "Loss at stop", "sizing", "frac",
+         "stop + 2·fee + 2·slippage + oracle-delay slip + funding paid, fraction of notional."),
+    _out("notional_usd", "Notional $", "sizing", "usd",
+         "Position size N: budget / loss at stop (risk sizing) or budget × leverage (margin).",
+         unit="USD"),
+    _out("quantity", "Quantity", "sizing", "qty", "Q = N / E, contracts of the base asset."),
+    _out("margin_usd", "Margin $", "sizing", "usd",
+         "Isolated margin M = N / L + extra margin.", unit="USD"),
+    _out("safe_leverage", "Safe leverage", "sizing", "lev",
+         "Highest leverage whose liquidation lies beyond the stressed move.", unit="x"),
+    _out("tier_max_leverage", "Tier max lev.", "liquidation", "lev",
+         "Max leverage of the venue tier chosen by notional.", unit="x"),
+    _out("mmr_pct", "MMR %", "liquidation", "pct", "Maintenance margin rate of the tier, %.",
+         unit="%"),
+    _out("maintenance_amount_usd", "Maint. amount $", "liquidation", "usd2",
+         "Tier maintenance amount (Binance cum, Bybit MM deduction), USD.", unit="USD"),
+    _out("maintenance_usd", "Maintenance $", "liquidation", "usd2",
+         "N × mmr − maintenance amount, USD.", unit="USD"),
+    _out("liquidation_price", "Liq. price", "liquidation", "price",
+         "Liquidation price by the venue's formula and tier; blank = none.", unit="quote"),
+    _out("bankruptcy_price", "Bankruptcy", "liquidation", "price",
+         "E − s·M/Q: where the margin is gone; blank = none.", unit="quote"),
+    _out("liq_distance_pct", "Liq. dist %", "liquidation", "pct",
+         "|LP − E| / E × 100; blank = no liquidation price.", unit="%"),
+    _out("liq_distance_sigma", "Liq. dist σ", "liquidation", "ratio",
+         "Liquidation distance in daily σ.", unit="σ"),
+    _out("stop_beyond_liq", "Stop beyond liq.", "liquidation", "bool",
+         "True when the stop can never fill before liquidation.", dtype="bool"),
+    _out("stop_price", "Stop price", "bands", "price", "E·(1 − s·stop).", unit="quote"),
+    _out("trim_price", "Trim price", "bands", "price", "E·(1 − s·trim_sigma·σ).", unit="quote"),
+    _out("review_price", "Review price", "bands", "price", "E·(1 − s·review_sigma·σ).",
+         unit="quote"),
+    _out("funding_frac", "Funding (horizon)", "costs", "frac",
+         "s·f·periods over the horizon; positive = this position pays."),
+    _out("delay_frac", "Delay slip", "costs", "frac",
+         "σ·√(oracle delay / 86,400): a one-σ move over the oracle delay."),
+    _out("funding_usd", "Funding $", "costs", "usd2",
+         "−N × funding over the horizon, USD (negative = cost).", unit="USD"),
+    _out("costs_usd", "Costs $", "costs", "usd2",
+         "N·(2·fee + 2·slippage) + 2·gas, USD.", unit="USD"),
+    _out("basis_pct", "Basis %", "costs", "pct", "(E − index) / index × 100.", unit="%"),
+    _out("reward_risk", "Reward:risk", "costs", "ratio", "Target % / stop %."),
+    *_scenario_outputs(),
+    _out("alert_funding", "Funding alert", "alerts", "bool",
+         "|funding per 8 h| ≥ the funding alert threshold.", dtype="bool"),
+    _out("alert_basis", "Basis alert", "alerts", "bool",
+         "|basis| ≥ the basis alert threshold.", dtype="bool"),
+    _out("alert_leverage_tier", "Lev. above tier", "alerts", "bool",
+         "Leverage above the tier's maximum at this notional.", dtype="bool"),
+    _out("alert_leverage_safe", "Lev. above safe", "alerts", "bool",
+         "Leverage above the safe leverage: a stressed move would liquidate.", dtype="bool"),
+    _out("alert_heat", "Heat above cap", "alerts", "bool",
+         "The plan's heat (Σ risk %) is above the heat cap.", dtype="bool"),
+    _out("alert_ruin", "Loss ≥ capital", "alerts", "bool",
+         "A scenario loss of this row reaches the whole capital.", dtype="bool"),
+    _out("alert_count", "Alerts", "alerts", "ratio", "Number of active alerts on the row."),
+)
+
+COLUMNS: tuple[Column, ...] = INPUTS + OUTPUTS
+BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
+INPUT_KEYS: tuple[str, ...] = tuple(c.key for c in INPUTS)
+OUTPUT_KEYS: tuple[str, ...] = tuple(c.key for c in OUTPUTS)
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(c.group for c in COLUMNS))
+
+#: Alert flags, with the input or output column each one colours and a short reason.
+ALERTS: dict[str, tuple[str, str]] = {
+    "alert_funding": ("funding_pct", "funding rate at or above the alert threshold"),
+    "alert_basis": ("index_price", "entry-vs-index basis at or above the alert threshold"),
+    "stop_beyond_liq": ("stop_pct", "stop lies beyond the liquidation price: it can never fill"),
+    "alert_leverage_tier": ("leverage", "leverage above the tier's maximum for this notional"),
+    "alert_leverage_safe": ("leverage", "leverage above the safe leverage: a stressed move "
+                                        "would liquidate"),
+    "alert_heat": ("risk_pct", "plan heat above the heat cap"),
+    "alert_ruin": ("risk_pct", "a scenario loss reaches the whole capital"),
+}
+
+
+def column(key: str) -> Column:
+    """Return the column with ``key``.
+
+    Raises:
+        KeyError: No such column.
+    """
+    return BY_KEY[key]
+
+
+def normalise_header(text: object) -> str:
+    """Normalise a header for matching: case-, space- and unit-insensitive.
+
+    ``" Vol %  (daily) "`` and ``"vol%(DAILY)"`` both give ``"vol%(daily)"``; a trailing unit in
+    square brackets (``"Entry [USD]"``) is dropped.
+    """
+    s = str(text).strip().lower()
+    if s.endswith("]") and "[" in s:
+        s = s[: s.rindex("[")]
+    return "".join(s.split())
+
+
+HEADER_LOOKUP: dict[str, str] = {
+    **{normalise_header(c.key): c.key for c in COLUMNS},
+    **{normalise_header(c.header): c.key for c in COLUMNS},
+}

@@ -1,0 +1,202 @@
+"""Settings, Scenarios and Venues as sheet rows, with validation that names sheet, row, column.
+
+Readers (workbook, JSON) hand over plain rows; writers take them back. Layouts:
+
+* ``Settings``: key / value rows (a third column with units is ignored on read).
+* ``Scenarios``: header ``name, sigma_move, min_move_pct, vol_mult, funding_mult,
+  slippage_mult, gas_mult, gap`` and one row per scenario (normal, stressed, tail).
+* ``Venues``: header :data:`VENUE_HEADER`, one row per tier; the profile fields are given on the
+  first tier row of each profile and may be repeated or left blank on the following ones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
+from typing import Any
+
+from planner.errors import CellIssue, PlanError
+from planner.model import (
+    DEFAULT_SCENARIOS,
+    FORMULAS,
+    SCENARIO_NAMES,
+    Scenario,
+    Settings,
+    Tier,
+    VenueProfile,
+)
+
+#: Settings keys with (unit, lower bound, exclusive?, upper bound, description).
+SETTINGS_META: dict[str, tuple[str, float | None, bool, float | None, str]] = {
+    "capital_usd": ("USD", 0.0, True, None, "Portfolio capital C"),
+    "horizon_hours": ("h", 0.0, True, 24.0 * 365, "Holding horizon for funding and probabilities"),
+    "trim_sigma": ("σ", 0.0, True, None, "Trim band, daily σ"),
+    "stop_sigma": ("σ", 0.0, True, None, "Exit band (default stop), daily σ"),
+    "review_sigma": ("σ", 0.0, True, None, "Review band, daily σ"),
+    "trim_fraction_pct": ("%", 0.0, False, 100.0, "Share of the position cut at the trim band"),
+    "heat_cap_pct": ("%", 0.0, True, 100.0, "Cap on the sum of all rows' risk %"),
+    "funding_alert_pct": ("%/8h", 0.0, False, None, "Alert when |funding per 8 h| reaches this"),
+    "basis_alert_pct": ("%", 0.0, False, None, "Alert when |entry vs index basis| reaches this"),
+    "default_venue": ("", None, False, None, "Venue profile for rows that name none"),
+}
+
+SCENARIO_HEADER = ("name", "sigma_move", "min_move_pct", "vol_mult", "funding_mult",
+                   "slippage_mult", "gas_mult", "gap")
+VENUE_HEADER = ("name", "formula", "taker_fee_pct", "maker_fee_pct", "funding_interval_hours",
+                "as_of", "source", "max_notional_usd", "max_leverage", "mmr_pct",
+                "maintenance_amount_usd")
+_PROFILE_FIELDS = VENUE_HEADER[:7]
+
+
+def _number(v: Any, sheet: str, row: int, col: str, lo: float | None = None,
+            lo_open: bool = False, hi: float | None = None) -> float:
+    if isinstance(v, bool) or v is None or (isinstance(v, str) and not v.strip()):
+        raise PlanError(CellIssue(sheet, row, col, "expected a number"))
+    try:
+        x = float(str(v).replace(",", "").strip()) if isinstance(v, str) else float(v)
+    except (TypeError, ValueError):
+        raise PlanError(CellIssue(sheet, row, col, f"expected a number, got {v!r}")) from None
+    if not math.isfinite(x):
+        raise PlanError(CellIssue(sheet, row, col, f"expected a finite number, got {v!r}"))
+    if lo is not None and (x <= lo if lo_open else x < lo):
+        raise PlanError(CellIssue(sheet, row, col, f"must be {'>' if lo_open else '≥'} {lo:g}"))
+    if hi is not None and x > hi:
+        raise PlanError(CellIssue(sheet, row, col, f"must be ≤ {hi:g}"))
+    return x
+
+
+def settings_from_rows(rows: Sequence[tuple[int, Any, Any]], venues: Mapping[str, Any],
+                       sheet: str = "Settings") -> Settings:
+    """Build :class:`Settings` from ``(sheet_row, key, value)`` rows; unknown keys are refused.
+
+    Raises:
+        PlanError: An unknown key, a bad value, or bands out of order.
+    """
+    values: dict[str, Any] = {}
+    issues: list[CellIssue] = []
+    for row, key, value in rows:
+        k = str(key).strip()
+        if k not in SETTINGS_META:
+            issues.append(CellIssue(sheet, row, "key", f"unknown setting {k!r}"))
+            continue
+        unit, lo, lo_open, hi, _ = SETTINGS_META[k]
+        try:
+            if k == "default_venue":
+                values[k] = _venue_name(value, venues, sheet, row)
+            else:
+                values[k] = _number(value, sheet, row, "value", lo, lo_open, hi)
+        except PlanError as exc:
+            issues += exc.issues
+    if issues:
+        raise PlanError(issues)
+    s = Settings(**values)
+    if not s.trim_sigma <= s.stop_sigma <= s.review_sigma:
+        raise PlanError(CellIssue(sheet, None, "value",
+                                  "bands must be ordered: trim_sigma ≤ stop_sigma ≤ review_sigma"))
+    return s
+
+
+def _venue_name(value: Any, venues: Mapping[str, Any], sheet: str, row: int) -> str:
+    name = str(value or "").strip()
+    match = {v.lower(): v for v in venues}.get(name.lower())
+    if match is None:
+        raise PlanError(CellIssue(sheet, row, "value", f"unknown venue profile {name!r}"))
+    return match
+
+
+def settings_rows(s: Settings) -> list[tuple[str, Any, str, str]]:
+    """Rows ``(key, value, unit, description)`` for writing the Settings sheet."""
+    return [(f.name, getattr(s, f.name), SETTINGS_META[f.name][0], SETTINGS_META[f.name][4])
+            for f in fields(s)]
+
+
+def _flag(v: Any, sheet: str, row: int) -> bool:
+    text = str(v).strip().lower() if v is not None else "no"
+    if isinstance(v, bool):
+        return v
+    if text in ("yes", "true", "1", "y"):
+        return True
+    if text in ("no", "false", "0", "n", ""):
+        return False
+    raise PlanError(CellIssue(sheet, row, "gap", f"expected yes or no, got {v!r}"))
+
+
+def scenarios_from_rows(rows: Sequence[tuple[int, Mapping[str, Any]]],
+                        sheet: str = "Scenarios") -> tuple[Scenario, ...]:
+    """Build the three scenarios from ``(sheet_row, {header: value})`` rows.
+
+    Scenarios are matched by name; a missing one keeps its default.
+    """
+    found = {s.name: s for s in DEFAULT_SCENARIOS}
+    for row, cells in rows:
+        name = str(cells.get("name", "")).strip().lower()
+        if name not in SCENARIO_NAMES:
+            raise PlanError(CellIssue(sheet, row, "name", f"unknown scenario {name!r}; expected "
+                                                          "normal, stressed or tail"))
+        nums = {k: _number(cells.get(k), sheet, row, k, 0.0, k in ("vol_mult",))
+                for k in SCENARIO_HEADER[1:7]}
+        found[name] = Scenario(name=name, gap=_flag(cells.get("gap"), sheet, row), **nums)
+    return tuple(found[n] for n in SCENARIO_NAMES)
+
+
+def scenario_rows(scenarios: Sequence[Scenario]) -> list[list[Any]]:
+    """Rows (in :data:`SCENARIO_HEADER` order) for writing the Scenarios sheet."""
+    return [[s.name, s.sigma_move, s.min_move_pct, s.vol_mult, s.funding_mult, s.slippage_mult,
+             s.gas_mult, "yes" if s.gap else "no"] for s in scenarios]
+
+
+def venues_from_rows(rows: Sequence[tuple[int, Mapping[str, Any]]],
+                     sheet: str = "Venues") -> list[VenueProfile]:
+    """Build venue profiles from tier rows (profile fields on the first row of each profile)."""
+    profiles: dict[str, dict[str, Any]] = {}
+    current: dict[str, Any] | None = None
+    for row, cells in rows:
+        name = str(cells.get("name") or "").strip()
+        if name and (current is None or name != current["name"]):
+            current = profiles.setdefault(name, {"name": name, "tiers": [], "row": row})
+            for k in _PROFILE_FIELDS[1:]:
+                if cells.get(k) not in (None, ""):
+                    current[k] = cells[k]
+        if current is None:
+            raise PlanError(CellIssue(sheet, row, "name", "tier row before any venue name"))
+        current["tiers"].append((row, cells))
+    return [_profile(p, sheet) for p in profiles.values()]
+
+
+def _profile(p: dict[str, Any], sheet: str) -> VenueProfile:
+    row = p["row"]
+    formula = str(p.get("formula", "binance")).strip().lower()
+    if formula not in FORMULAS:
+        raise PlanError(CellIssue(sheet, row, "formula",
+                                  f"unknown formula {formula!r}; expected binance or bybit"))
+    tiers = []
+    for r, cells in p["tiers"]:
+        mx = cells.get("max_notional_usd")
+        tiers.append(Tier(
+            max_notional_usd=math.inf if mx in (None, "", "inf") else
+            _number(mx, sheet, r, "max_notional_usd", 0.0, True),
+            max_leverage=_number(cells.get("max_leverage"), sheet, r, "max_leverage", 1.0),
+            mmr_pct=_number(cells.get("mmr_pct"), sheet, r, "mmr_pct", 0.0, True, 100.0),
+            maintenance_amount_usd=_number(cells.get("maintenance_amount_usd") or 0.0, sheet, r,
+                                           "maintenance_amount_usd", 0.0)))
+    return VenueProfile(
+        name=p["name"], formula=formula,
+        taker_fee_pct=_number(p.get("taker_fee_pct", 0.05), sheet, row, "taker_fee_pct", 0.0),
+        maker_fee_pct=_number(p.get("maker_fee_pct", 0.02), sheet, row, "maker_fee_pct", -1.0),
+        funding_interval_hours=_number(p.get("funding_interval_hours", 8.0), sheet, row,
+                                       "funding_interval_hours", 0.0, True),
+        tiers=tuple(sorted(tiers, key=lambda t: t.max_notional_usd)),
+        as_of=str(p.get("as_of") or ""), source=str(p.get("source") or ""))
+
+
+def venue_rows(venues: Sequence[VenueProfile]) -> list[list[Any]]:
+    """Rows (in :data:`VENUE_HEADER` order) for writing the Venues sheet, one per tier."""
+    out = []
+    for v in venues:
+        for t in v.tiers:
+            out.append([v.name, v.formula, v.taker_fee_pct, v.maker_fee_pct,
+                        v.funding_interval_hours, v.as_of, v.source,
+                        None if math.isinf(t.max_notional_usd) else t.max_notional_usd,
+                        t.max_leverage, t.mmr_pct, t.maintenance_amount_usd])
+    return out

@@ -1,0 +1,34 @@
+"""Shared fixtures. Qt runs offscreen; plans are built in code, never downloaded."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from planner import Plan, sample_plan, shipped_venues, type_trades  # noqa: E402
+
+
+@pytest.fixture
+def sample() -> Plan:
+    return sample_plan()
+
+
+def make_plan(rows: list[dict], **changes) -> Plan:
+    """A plan from a list of row dicts (keys = schema keys), shipped venues, default settings."""
+    raw = pd.DataFrame(rows, index=range(2, len(rows) + 2))
+    venues = shipped_venues()
+    plan = Plan(trades=type_trades(raw, venues), venues=venues)
+    return plan.with_changes(**changes) if changes else plan
+
+
+@pytest.fixture
+def plan_of():
+    return make_plan

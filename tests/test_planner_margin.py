@@ -1,0 +1,124 @@
+"""Published venue examples (SPEC §2) and liquidation-price invariants."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner import liquidation_price
+from planner.engine.margin import bankruptcy_price, safe_leverage
+from planner.venues import derive_maintenance_amounts, shipped_venues
+
+# (source, side, entry, quantity, margin, mmr, cum, formula, published)
+PUBLISHED = [
+    ("Binance FAQ", "long", 50_000, 0.02, 500, 0.004, 0, "binance", 25_100.40),
+    ("Bybit legacy long 50x", "long", 10_000, 1, 10_000 / 50, 0.005, 0, "bybit", 9_850),
+    ("Bybit legacy short 40x", "short", 8_000, 1, 8_000 / 40, 0.005, 0, "bybit", 8_160),
+    ("Bybit classic long 50x (IM 400, MM 100)", "long", 20_000, 1, 400, 0.005, 0, "bybit", 19_700),
+    ("dYdX v4 isolated short", "short", 3_000, 3, 1_000, 0.05, 0, "binance", 3_174.60),
+]
+
+
+@pytest.mark.parametrize(("source", "side", "e", "q", "m", "mmr", "cum", "formula", "want"),
+                         PUBLISHED, ids=[p[0] for p in PUBLISHED])
+def test_published_liquidation_prices(source, side, e, q, m, mmr, cum, formula, want):
+    got = liquidation_price(side, e, q, m, mmr, cum, formula=formula)
+    assert got == pytest.approx(want, abs=0.005), source
+
+
+def test_bybit_legacy_closed_forms_agree_with_classic_formula():
+    # E·(1 − 1/L + mmr) for longs and E·(1 + 1/L − mmr) for shorts
+    for lev in (2, 10, 25, 50, 100):
+        long_ = liquidation_price("long", 10_000, 1, 10_000 / lev, 0.005, formula="bybit")
+        short = liquidation_price("short", 8_000, 1, 8_000 / lev, 0.005, formula="bybit")
+        assert long_ == pytest.approx(10_000 * (1 - 1 / lev + 0.005))
+        assert short == pytest.approx(8_000 * (1 + 1 / lev - 0.005))
+
+
+def test_binance_maintenance_amount_published_example():
+    # 0.4 % to 50,000 (cum 0); 0.5 % to 250,000 (cum 50); 1 % from 250,000.
+    cums = derive_maintenance_amounts([50_000, 250_000, 1_000_000], [0.4, 0.5, 1.0])
+    assert cums == pytest.approx([0, 50, 1_300])
+
+
+def test_bybit_bankruptcy_published_example():
+    assert bankruptcy_price(1, 10_000, 1, 10_000 / 50) == pytest.approx(9_800)
+
+
+def test_long_with_formula_below_zero_has_no_liquidation_price():
+    # 1x long with extra margin: equity never falls to maintenance
+    assert math.isnan(liquidation_price("long", 100, 1, 150, 0.005))
+
+
+def test_arrays_in_arrays_out():
+    lp = liquidation_price(np.array(["long", "short"]), [100, 100], [1, 1], [20, 20], 0.01)
+    assert lp.shape == (2,)
+    assert lp[0] < 100 < lp[1]
+
+
+def test_bad_side_and_formula_are_refused():
+    with pytest.raises(ValueError, match="side"):
+        liquidation_price("sideways", 100, 1, 10, 0.01)
+    with pytest.raises(ValueError, match="formula"):
+        liquidation_price("long", 100, 1, 10, 0.01, formula="okx")
+
+
+@pytest.mark.parametrize("venue", list(shipped_venues()))
+def test_shipped_profiles_are_dated_and_have_consistent_cum(venue):
+    v = shipped_venues()[venue]
+    assert v.source
+    if venue != "Generic":
+        assert v.as_of, "every venue profile carries the date of its numbers"
+    bounds = [t.max_notional_usd for t in v.tiers]
+    assert bounds == sorted(bounds)
+    derived = derive_maintenance_amounts(bounds, [t.mmr_pct for t in v.tiers],
+                                         v.tiers[0].maintenance_amount_usd)
+    if venue in ("Binance", "Bybit"):
+        assert [t.maintenance_amount_usd for t in v.tiers] == pytest.approx(derived)
+
+
+def test_hyperliquid_mmr_is_half_the_initial_margin_at_max_leverage():
+    for t in shipped_venues()["Hyperliquid"].tiers:
+        assert t.mmr_pct == pytest.approx(100 / (2 * t.max_leverage))
+        assert t.maintenance_amount_usd == 0
+
+
+sides = st.sampled_from(["long", "short"])
+prices = st.floats(0.01, 1e6)
+levs = st.floats(1.0, 100.0)
+mmrs = st.floats(0.001, 0.2)
+
+
+@given(sides, prices, levs, mmrs, st.sampled_from(["binance", "bybit"]))
+def test_liquidation_is_on_the_loss_side(side, e, lev, mmr, formula):
+    q = 1000 / e
+    lp = liquidation_price(side, e, q, 1000 / lev, mmr, formula=formula)
+    if math.isnan(lp):
+        assert side == "long"
+    elif 1 / lev > mmr:  # margin above maintenance: liquidation lies beyond entry
+        assert (lp < e) if side == "long" else (lp > e)
+
+
+@given(sides, prices, levs, levs, mmrs)
+def test_higher_leverage_brings_liquidation_closer(side, e, l1, l2, mmr):
+    lo, hi = sorted((l1, l2))
+    q = 1000 / e
+    a = liquidation_price(side, e, q, 1000 / lo, mmr)
+    b = liquidation_price(side, e, q, 1000 / hi, mmr)
+    sign = 1 if side == "long" else -1  # signed distance on the loss side
+    dist_a = math.inf if math.isnan(a) else sign * (e - a)
+    dist_b = math.inf if math.isnan(b) else sign * (e - b)
+    assert dist_b <= dist_a + 1e-9 * abs(dist_a)
+
+
+@given(st.floats(0.0, 0.9), mmrs)
+def test_safe_leverage_puts_liquidation_exactly_at_the_move(d, mmr):
+    for s in (1, -1):
+        lev = float(safe_leverage(s, d, mmr))
+        lp = liquidation_price("long" if s > 0 else "short", 100.0, 1.0, 100.0 / lev, mmr)
+        if not math.isnan(lp):
+            assert abs(lp - 100.0) / 100.0 == pytest.approx(d, abs=1e-9)
