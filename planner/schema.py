@@ -15,9 +15,10 @@ from typing import Any, Literal
 from planner.model import DEFAULT_BUCKETS, SCENARIO_NAMES, SIDES
 
 Kind = Literal["input", "output"]
-DType = Literal["text", "choice", "float", "bool"]
+DType = Literal["text", "choice", "float", "bool", "datetime"]
 #: Display kinds: how a value is shown (grid) and formatted (Excel number format).
-Fmt = Literal["text", "usd", "usd2", "price", "qty", "pct", "frac", "prob", "ratio", "lev", "bool"]
+Fmt = Literal["text", "usd", "usd2", "price", "qty", "pct", "frac", "prob", "ratio", "lev", "bool",
+              "datetime"]
 
 EXCEL_FORMATS: dict[str, str] = {
     "text": "@",
@@ -31,6 +32,7 @@ EXCEL_FORMATS: dict[str, str] = {
     "ratio": "0.00",
     "lev": '0.0#"x"',
     "bool": "General",
+    "datetime": "yyyy-mm-dd hh:mm:ss",
 }
 
 
