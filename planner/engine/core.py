@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from planner.engine.cross import cross_table
+from planner.engine.cross import CrossArrays, cross_table
 from planner.engine.inputs import RowArrays, VenueArrays, row_arrays, venue_arrays
 from planner.engine.portfolio import bucket_table, plan_totals
 from planner.engine.rows import Sized, row_outputs, size_rows
-from planner.engine.scenarios import scenario_outputs
+from planner.engine.scenarios import ScenarioCalc, evaluate, scenario_outputs
 from planner.errors import CellIssue, PlanError
 from planner.model import Plan, Settings
 from planner.schema import ALERTS, OUTPUT_KEYS, column
@@ -36,6 +37,7 @@ class Results:
     totals: dict[str, Any]
     cross: pd.DataFrame
     settings: Settings
+    arrays: CrossArrays | None = field(default=None, repr=False)
 
     @property
     def outputs(self) -> pd.DataFrame:
@@ -48,6 +50,7 @@ class _Prepared:
     a: RowArrays
     v: VenueArrays
     z: Sized
+    calcs: list[ScenarioCalc]
 
 
 def _prepare(plan: Plan) -> _Prepared:
@@ -62,7 +65,8 @@ def _prepare(plan: Plan) -> _Prepared:
             for i in unknown[:20]])
     venues = list(plan.venues.values())
     v = venue_arrays(a.venue_code, venues)
-    return _Prepared(a, v, size_rows(a, v, plan.settings, venues))
+    z = size_rows(a, v, plan.settings, venues)
+    return _Prepared(a, v, z, evaluate(plan.scenarios, a, v, z))
 
 
 def sheet_row_numbers(plan: Plan) -> list[int]:
@@ -78,13 +82,17 @@ def output_columns(plan: Plan, p: _Prepared | None = None) -> dict[str, np.ndarr
     p = p or _prepare(plan)
     out: dict[str, np.ndarray] = dict(
         row_outputs(p.a, p.v, p.z, plan.settings, plan.scenario("stressed")))
-    out.update(scenario_outputs(plan.scenarios, p.a, p.v, p.z, plan.settings,
-                                out["stop_price"]))
+    out.update(scenario_outputs(p.calcs, p.a, p.z, plan.settings, out["stop_price"]))
     heat = float(np.nansum(p.a.risk_pct))
     out["alert_heat"] = np.full(len(p.a.entry), heat > plan.settings.heat_cap_pct)
-    out["alert_count"] = np.sum([out[k] for k in ALERTS], axis=0, dtype=float) \
-        if len(p.a.entry) else np.zeros(0)
+    out["alert_count"] = alert_count(out)
     return {k: out[k] for k in OUTPUT_KEYS}
+
+
+def alert_count(columns: Any) -> np.ndarray:
+    """Number of active alerts per row, from the alert flag columns (mapping or frame)."""
+    flags = [np.asarray(columns[k], dtype=float) for k in ALERTS]
+    return np.sum(flags, axis=0) if len(flags[0]) else np.zeros(0)
 
 
 def compute(plan: Plan) -> Results:
@@ -100,16 +108,57 @@ def compute(plan: Plan) -> Results:
         PlanError: A row names a venue profile the plan does not have.
     """
     p = _prepare(plan)
-    outputs = output_columns(plan, p)
-    rows = pd.concat([plan.trades.reset_index(drop=True),
-                      pd.DataFrame(outputs, index=pd.RangeIndex(len(plan.trades)))], axis=1)
-    return Results(
-        rows=rows,
-        buckets=bucket_table(rows, plan.settings),
-        totals=plan_totals(rows, plan.settings),
-        cross=cross_table(plan.scenarios, p.a, p.v, p.z, plan.settings),
-        settings=plan.settings,
-    )
+    rows = _frame(plan.trades, output_columns(plan, p))
+    return _aggregate(rows, plan.settings, CrossArrays.build(p.calcs, p.a, p.z))
+
+
+def _frame(trades: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
+    """Build the rows frame in one go, keeping the trades' column dtypes."""
+    frame = pd.DataFrame({k: v for k, v in columns.items() if k not in trades.columns},
+                         index=pd.RangeIndex(len(trades)))
+    return pd.concat([trades.reset_index(drop=True), frame], axis=1)
+
+
+def _aggregate(rows: pd.DataFrame, settings: Settings, arrays: CrossArrays) -> Results:
+    return Results(rows=rows, buckets=bucket_table(rows, settings),
+                   totals=plan_totals(rows, settings), cross=cross_table(arrays, settings),
+                   settings=settings, arrays=arrays)
+
+
+def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) -> Results:
+    """Recompute after the inputs of some rows changed; everything else is reused.
+
+    Only ``changed_rows`` go through the row formulas; the plan-level heat alert, the bucket
+    table, the totals and the cross view are then rebuilt from cached arrays. Falls back to
+    :func:`compute` when the row count, settings or scenarios changed, or most rows changed.
+
+    Args:
+        plan: The plan after the edit.
+        previous: The results before the edit (``None`` = compute from scratch).
+        changed_rows: Positions of the rows whose inputs changed.
+
+    Returns:
+        Results equal to ``compute(plan)``.
+    """
+    idx = np.unique(np.asarray(list(changed_rows), dtype=np.intp))
+    if (previous is None or previous.arrays is None or previous.settings != plan.settings
+            or len(previous.rows) != len(plan.trades) or len(idx) * 4 > len(plan.trades)
+            or previous.arrays.names != tuple(s.name for s in plan.scenarios)):
+        return compute(plan)
+    part = plan.with_changes(trades=plan.trades.iloc[idx].reset_index(drop=True))
+    p = _prepare(part)
+    outputs = output_columns(part, p)
+    columns: dict[str, Any] = {k: plan.trades[k].to_numpy() for k in plan.trades.columns}
+    for key, values in outputs.items():
+        col = previous.rows[key].to_numpy(copy=True)
+        col[idx] = values
+        columns[key] = col
+    heat = float(np.nansum(columns["risk_pct"])) > plan.settings.heat_cap_pct
+    columns["alert_heat"] = np.full(len(plan.trades), heat)
+    columns["alert_count"] = alert_count(columns)
+    rows = _frame(plan.trades, columns)
+    arrays = previous.arrays.patched(idx, CrossArrays.build(p.calcs, p.a, p.z))
+    return _aggregate(rows, plan.settings, arrays)
 
 
 def check_plan(plan: Plan, results: Results | None = None) -> list[CellIssue]:

@@ -12,13 +12,18 @@ hedges gain when the directional book loses.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from planner.engine.inputs import RowArrays, VenueArrays
+from planner.engine.inputs import RowArrays
 from planner.engine.rows import Sized
-from planner.engine.scenarios import adverse_pnl, favourable_pnl, scenario_costs
-from planner.model import Scenario, Settings
+from planner.engine.scenarios import ScenarioCalc
+from planner.model import Settings
+
+F64 = NDArray[np.float64]
 
 CROSS_KEYS = (
     "scenario", "direction",
@@ -29,25 +34,77 @@ CROSS_KEYS = (
 )
 
 
-def _one(sc: Scenario, direction: str, a: RowArrays, v: VenueArrays, z: Sized,
-         capital: float) -> dict[str, object]:
-    c = scenario_costs(sc, a, v, z)
-    iso_adv, liq, cross_adv = adverse_pnl(sc, a, v, z, c)
-    fav = favourable_pnl(sc, z, a, c)
-    adverse = a.s > 0 if direction == "down" else a.s < 0
-    open_ = z.notional > 0
-    iso = np.where(adverse, iso_adv, fav)[open_]
-    cross = np.where(adverse, cross_adv, fav)[open_]
-    shock = np.maximum(a.entry * (1 + (-1 if direction == "down" else 1) * c.move), 0.0)
-    maint = np.maximum(z.quantity * shock * z.tiers.mmr - z.tiers.cum, 0.0)[open_]
-    cross_sum, maint_sum = float(cross.sum()), float(maint.sum())
+@dataclass(frozen=True)
+class CrossArrays:
+    """Per-row arrays the comparison needs, kept with the results for incremental updates.
+
+    Attributes:
+        names: Scenario names, in order.
+        s: +1 long / −1 short, per row.
+        entry: Entry price, per row.
+        notional: N, USD, per row.
+        quantity: Q, per row.
+        mmr: Tier maintenance margin rate, fraction, per row.
+        cum: Tier maintenance amount, USD, per row.
+        move: Scenario move, fraction, shape (scenarios, rows).
+        pnl: Isolated adverse P&L, USD, shape (scenarios, rows).
+        liquidated: Isolated liquidation flags, shape (scenarios, rows).
+        uncapped: Uncapped adverse P&L, USD, shape (scenarios, rows).
+        favourable: P&L when the move goes the row's way, USD, shape (scenarios, rows).
+    """
+
+    names: tuple[str, ...]
+    s: F64
+    entry: F64
+    notional: F64
+    quantity: F64
+    mmr: F64
+    cum: F64
+    move: F64
+    pnl: F64
+    liquidated: NDArray[np.bool_]
+    uncapped: F64
+    favourable: F64
+
+    @classmethod
+    def build(cls, calcs: list[ScenarioCalc], a: RowArrays, z: Sized) -> CrossArrays:
+        """Collect the arrays from one engine pass."""
+        def stack(attr: str) -> F64:
+            return np.array([getattr(c, attr) for c in calcs]).reshape(len(calcs), -1)
+
+        return cls(tuple(c.scenario.name for c in calcs), a.s, a.entry, z.notional,
+                   z.quantity, z.tiers.mmr, z.tiers.cum,
+                   np.array([c.costs.move for c in calcs]).reshape(len(calcs), -1),
+                   stack("pnl"), stack("liquidated").astype(bool), stack("uncapped"),
+                   stack("favourable"))
+
+    def patched(self, rows: NDArray[np.intp], part: CrossArrays) -> CrossArrays:
+        """A copy with ``rows`` replaced by the rows of ``part`` (same order)."""
+        out = {}
+        for f in fields(self):
+            if f.name == "names":
+                continue
+            arr = getattr(self, f.name).copy()
+            arr[..., rows] = getattr(part, f.name)
+            out[f.name] = arr
+        return CrossArrays(names=self.names, **out)
+
+
+def _one(x: CrossArrays, k: int, direction: str, capital: float) -> dict[str, object]:
+    adverse = x.s > 0 if direction == "down" else x.s < 0
+    open_ = x.notional > 0
+    iso = np.where(adverse & open_, x.pnl[k], np.where(open_, x.favourable[k], 0.0))
+    cross = np.where(adverse & open_, x.uncapped[k], np.where(open_, x.favourable[k], 0.0))
+    shock = np.maximum(x.entry * (1 + (-1 if direction == "down" else 1) * x.move[k]), 0.0)
+    maint = np.where(open_, np.maximum(x.quantity * shock * x.mmr - x.cum, 0.0), 0.0)
+    cross_sum, maint_sum = float(cross.sum()), float(np.nansum(maint))
     wiped = capital + cross_sum < maint_sum
     iso_sum = float(iso.sum())
     cross_pnl = -capital if wiped else cross_sum
     row = {
-        "scenario": sc.name, "direction": direction,
+        "scenario": x.names[k], "direction": direction,
         "isolated_pnl_usd": iso_sum,
-        "isolated_liquidated": int((adverse & liq)[open_].sum()),
+        "isolated_liquidated": int((adverse & x.liquidated[k] & open_).sum()),
         "isolated_capital_left_usd": capital + iso_sum,
         "cross_pnl_usd": cross_pnl,
         "cross_liquidated": int(open_.sum()) if wiped else 0,
@@ -78,9 +135,8 @@ def verdict(row: dict[str, object], capital: float) -> str:
             "losing rows past their isolated liquidation and the other rows' gains cover them.")
 
 
-def cross_table(scenarios: tuple[Scenario, ...], a: RowArrays, v: VenueArrays, z: Sized,
-                settings: Settings) -> pd.DataFrame:
+def cross_table(x: CrossArrays, settings: Settings) -> pd.DataFrame:
     """The isolated-vs-cross table: one row per scenario and direction (columns CROSS_KEYS)."""
-    rows = [_one(sc, d, a, v, z, settings.capital_usd)
-            for sc in scenarios for d in ("down", "up")]
+    rows = [_one(x, k, d, settings.capital_usd)
+            for k in range(len(x.names)) for d in ("down", "up")]
     return pd.DataFrame(rows, columns=list(CROSS_KEYS))

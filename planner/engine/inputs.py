@@ -59,14 +59,20 @@ def _num(trades: pd.DataFrame, key: str, default: float) -> F64:
 
 
 def _text(trades: pd.DataFrame, key: str) -> NDArray[np.object_]:
-    return trades[key].fillna("").astype(str).to_numpy(dtype=object)
+    """A text column as an object array (typed frames hold ``str``, "" when blank)."""
+    return trades[key].to_numpy(dtype=object)
 
 
 def venue_codes(trades: pd.DataFrame, settings: Settings, names: list[str]) -> NDArray[np.intp]:
-    """Index of each row's venue in ``names`` (blank = default venue); −1 when unknown."""
-    venue = trades["venue"].fillna("").astype(str).str.strip()
-    venue = venue.mask(venue == "", settings.default_venue)
-    return np.asarray(pd.Categorical(venue, categories=names).codes, dtype=np.intp)
+    """Index of each row's venue in ``names`` (blank = default venue); −1 when unknown.
+
+    Factorises the column once, then maps the few distinct names: no per-row string work.
+    """
+    codes, uniques = pd.factorize(_text(trades, "venue"), use_na_sentinel=False)
+    position = {n: i for i, n in enumerate(names)}
+    lookup = np.array([position.get(str(u).strip() or settings.default_venue, -1)
+                       for u in uniques] + [-1], dtype=np.intp)
+    return lookup[codes]
 
 
 def row_arrays(trades: pd.DataFrame, settings: Settings, names: list[str]) -> RowArrays:

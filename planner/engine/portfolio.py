@@ -45,13 +45,16 @@ def bucket_table(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     Count, notional, margin, risk, heat, margin use, scenario P&L, liquidations and the
     recovery % of the summed loss.
     """
-    frame = rows[["bucket", *SUM_KEYS]].copy()
+    codes, names = pd.factorize(rows["bucket"].to_numpy(dtype=object))
+    k = len(names)
+    data: dict[str, Any] = {"count": np.bincount(codes, minlength=k)}
+    for key in SUM_KEYS:
+        data[key] = np.bincount(codes, weights=rows[key].to_numpy(dtype=float), minlength=k)
     for n in SCENARIO_NAMES:
-        frame[f"liquidations_{n}"] = rows[f"liquidated_{n}"].astype(int)
-    g = frame.groupby("bucket", sort=False, observed=True)
-    t = g.sum()
-    t.insert(0, "count", g.size())
-    t = _derive(t, settings.capital_usd)
+        flags = rows[f"liquidated_{n}"].to_numpy(dtype=float)
+        data[f"liquidations_{n}"] = np.bincount(codes, weights=flags, minlength=k).astype(int)
+    t = _derive(pd.DataFrame(data, index=pd.Index(list(names), dtype=object, name="bucket")),
+                settings.capital_usd)
     t = t.reindex(bucket_order(list(t.index))).reset_index()
     return t[list(BUCKET_KEYS)]
 

@@ -51,6 +51,35 @@ def first_passage(
     return np.clip(np.where(ok, p, 0.0), 0.0, 1.0)
 
 
+class Barrier:
+    """A barrier per row, with its log-distance computed once for several volatilities.
+
+    With zero drift, ``exp(2νb/σ²) = exp(−b) = spot / barrier``, so the touch probability is
+    ``Φ(x1) + (spot/barrier)·Φ(x2)``: two normal CDFs, no exponential.
+    """
+
+    def __init__(self, spot: ArrayLike, barrier: ArrayLike) -> None:
+        sp = np.asarray(spot, dtype=float)
+        bar = np.asarray(barrier, dtype=float)
+        self.ok = (bar > 0) & (sp > 0) & np.isfinite(bar)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.ratio = np.where(self.ok, sp / np.where(self.ok, bar, 1.0), 1.0)
+        self.b = -np.log(self.ratio)
+        self.sign = np.where(self.b < 0, 1.0, -1.0)  # +1: barrier below spot
+
+    def touch(self, sigma: ArrayLike, days: float) -> NDArray[np.float64]:
+        """Zero-drift touch probability within ``days`` for daily volatility ``sigma``."""
+        vol = np.asarray(sigma, dtype=float) * np.sqrt(days)
+        half = 0.5 * vol**2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x1 = self.sign * (self.b + half) / vol
+            x2 = self.sign * (self.b - half) / vol
+            p = ndtr(x1) + self.ratio * ndtr(x2)
+        p = np.where(vol > 0, p, 0.0)
+        p = np.where(self.b == 0, 1.0, p)
+        return np.clip(np.where(self.ok, p, 0.0), 0.0, 1.0)
+
+
 def touch_probability(
     spot: Any, barrier: Any, daily_vol: Any, days: Any, drift: Any = 0.0
 ) -> Any:

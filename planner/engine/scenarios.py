@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.inputs import RowArrays, VenueArrays
-from planner.engine.probability import first_passage
+from planner.engine.probability import Barrier
 from planner.engine.rows import Sized, scenario_move
 from planner.model import Scenario, Settings
 
@@ -71,6 +71,38 @@ def favourable_pnl(sc: Scenario, z: Sized, a: RowArrays, c: ScenarioCosts) -> F6
     return z.notional * (gain - c.exit_costs) - c.funding - c.gas
 
 
+@dataclass(frozen=True)
+class ScenarioCalc:
+    """One scenario evaluated for every row, shared by the row outputs and the cross view.
+
+    Attributes:
+        scenario: The scenario.
+        costs: Its costs per row.
+        pnl: Isolated P&L of the adverse move, USD (capped at the margin when liquidated).
+        liquidated: True where the adverse move liquidates the isolated row.
+        uncapped: P&L of the adverse move with no per-row cap (cross margin), USD.
+        favourable: P&L when the move goes the row's way, USD.
+    """
+
+    scenario: Scenario
+    costs: ScenarioCosts
+    pnl: F64
+    liquidated: NDArray[np.bool_]
+    uncapped: F64
+    favourable: F64
+
+
+def evaluate(scenarios: tuple[Scenario, ...], a: RowArrays, v: VenueArrays,
+             z: Sized) -> list[ScenarioCalc]:
+    """Evaluate every scenario once for every row."""
+    out = []
+    for sc in scenarios:
+        c = scenario_costs(sc, a, v, z)
+        pnl, liquidated, uncapped = adverse_pnl(sc, a, v, z, c)
+        out.append(ScenarioCalc(sc, c, pnl, liquidated, uncapped, favourable_pnl(sc, z, a, c)))
+    return out
+
+
 def recovery_pct(pnl: F64, capital: float) -> tuple[F64, NDArray[np.bool_]]:
     """Gain the rest of capital needs to recover a loss, %: ``loss / (C − loss) × 100``.
 
@@ -85,25 +117,23 @@ def recovery_pct(pnl: F64, capital: float) -> tuple[F64, NDArray[np.bool_]]:
 
 
 def scenario_outputs(
-    scenarios: tuple[Scenario, ...], a: RowArrays, v: VenueArrays, z: Sized,
-    settings: Settings, stop_price: F64,
+    calcs: list[ScenarioCalc], a: RowArrays, z: Sized, settings: Settings, stop_price: F64,
 ) -> dict[str, F64 | NDArray[np.bool_]]:
     """All per-row scenario outputs, keyed as in the schema, plus ``alert_ruin``."""
     out: dict[str, F64 | NDArray[np.bool_]] = {}
     days = settings.horizon_hours / 24.0
     ruin_any = np.zeros(len(a.entry), dtype=bool)
-    for sc in scenarios:
-        c = scenario_costs(sc, a, v, z)
-        pnl, liquidated, _ = adverse_pnl(sc, a, v, z, c)
-        rec, ruin = recovery_pct(pnl, settings.capital_usd)
+    to_liq, to_stop = Barrier(a.entry, z.liq), Barrier(a.entry, stop_price)
+    for calc in calcs:
+        rec, ruin = recovery_pct(calc.pnl, settings.capital_usd)
         ruin_any |= ruin
-        vol = a.sigma * sc.vol_mult
-        n = sc.name
-        out[f"price_{n}"] = np.maximum(a.entry * (1 - a.s * c.move), 0.0)
-        out[f"pnl_{n}_usd"] = pnl
-        out[f"liquidated_{n}"] = liquidated
+        vol = a.sigma * calc.scenario.vol_mult
+        n = calc.scenario.name
+        out[f"price_{n}"] = np.maximum(a.entry * (1 - a.s * calc.costs.move), 0.0)
+        out[f"pnl_{n}_usd"] = calc.pnl
+        out[f"liquidated_{n}"] = calc.liquidated
         out[f"recovery_{n}_pct"] = rec
-        out[f"p_liq_{n}"] = first_passage(a.entry, z.liq, vol, days)
-        out[f"p_stop_{n}"] = first_passage(a.entry, stop_price, vol, days)
+        out[f"p_liq_{n}"] = to_liq.touch(vol, days)
+        out[f"p_stop_{n}"] = to_stop.touch(vol, days)
     out["alert_ruin"] = ruin_any
     return out
