@@ -204,4 +204,15 @@ def _frames_equal(a: pd.DataFrame | None, b: pd.DataFrame | None) -> bool:
         )
     if list(a.columns) != list(b.columns) or len(a) != len(b):
         return False
-    return bool(a.reset_index(drop=True).equals(b.reset_index(drop=True)))
+    return bool(_text_as_object(a).equals(_text_as_object(b)))
+
+
+def _text_as_object(frame: pd.DataFrame) -> pd.DataFrame:
+    """Same values with pandas' string dtype turned into plain object (``str`` vs ``object``
+    is a storage detail, not a difference the user can see).
+    """
+    import pandas as pd
+
+    out = frame.reset_index(drop=True)
+    text = [c for c in out.columns if isinstance(out[c].dtype, pd.StringDtype)]
+    return out.astype({c: object for c in text}) if text else out
