@@ -208,8 +208,9 @@ def _frames_equal(a: pd.DataFrame | None, b: pd.DataFrame | None) -> bool:
 
 
 def _text_as_object(frame: pd.DataFrame) -> pd.DataFrame:
-    """Same values with pandas' string dtype turned into plain object (``str`` vs ``object``
-    is a storage detail, not a difference the user can see).
+    """Same values with pandas' string dtype turned into plain object.
+
+    ``str`` vs ``object`` storage is a detail, not a difference the user can see.
     """
     import pandas as pd
 
