@@ -143,20 +143,23 @@ class TierArrays:
 def tier_arrays(codes: NDArray[np.intp], notional: F64, venues: list[VenueProfile]) -> TierArrays:
     """Pick each row's tier: the first whose ``max_notional_usd`` ≥ the row's notional.
 
-    Loops over venues (a handful), never over rows.
+    All venues' tiers sit in one flat table; each row's position in it is its venue's offset
+    plus a ``searchsorted`` within the venue (only venues with several tiers need one). Loops
+    over venues (a handful), never over rows.
     """
-    n = len(notional)
-    mmr, cum, lev = np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)
-    overflow = np.zeros(n, dtype=bool)
+    tiers = [t for v in venues for t in v.tiers]
+    starts = np.cumsum([0] + [len(v.tiers) for v in venues])
+    local = np.zeros(len(notional), dtype=np.intp)
     for code, v in enumerate(venues):
-        mask = codes == code
-        if not mask.any():
-            continue
-        bounds = np.array([t.max_notional_usd for t in v.tiers])
-        idx = np.searchsorted(bounds, notional[mask], side="left")
-        overflow[mask] = idx >= len(bounds)
-        idx = np.minimum(idx, len(bounds) - 1)
-        mmr[mask] = np.array([t.mmr_pct / 100.0 for t in v.tiers])[idx]
-        cum[mask] = np.array([t.maintenance_amount_usd for t in v.tiers])[idx]
-        lev[mask] = np.array([t.max_leverage for t in v.tiers])[idx]
-    return TierArrays(mmr=mmr, cum=cum, max_leverage=lev, overflow=overflow)
+        if len(v.tiers) > 1:
+            mask = codes == code
+            bounds = np.array([t.max_notional_usd for t in v.tiers])
+            local[mask] = np.minimum(np.searchsorted(bounds, notional[mask]), len(bounds) - 1)
+    flat = starts[codes] + local
+    bound = np.array([t.max_notional_usd for t in tiers])[flat]
+    return TierArrays(
+        mmr=np.array([t.mmr_pct / 100.0 for t in tiers])[flat],
+        cum=np.array([t.maintenance_amount_usd for t in tiers])[flat],
+        max_leverage=np.array([t.max_leverage for t in tiers])[flat],
+        overflow=notional > bound,
+    )
