@@ -1,0 +1,337 @@
+"""Build :mod:`planner.edits` from what a user typed, pasted or picked — validated.
+
+Cells are parsed and checked by :func:`planner.validate.type_trades` (numbers accept ``2``,
+``2%`` and ``1,234.5``; choices are matched case-insensitively); settings, scenarios and venue
+profiles by the sheet rules of :mod:`planner.tables`. A bad value raises
+:class:`~planner.errors.PlanError` naming every bad place, and nothing is built: a paste with
+some bad cells applies none of them.
+
+Row numbers in messages are 1-based plan rows (the grid's row numbers); the header is not
+counted.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from planner.edits import (
+    Batch,
+    DeleteRows,
+    Edit,
+    InsertRows,
+    SetCells,
+    SetScenarios,
+    SetSettings,
+    SetVenues,
+    apply,
+)
+from planner.errors import CellIssue, PlanError
+from planner.model import GENERIC_VENUE, Plan
+from planner.schema import BY_KEY, INPUT_KEYS, INPUTS
+from planner.tables import (
+    SCENARIO_HEADER,
+    SETTINGS_META,
+    VENUE_HEADER,
+    scenario_rows,
+    scenarios_from_rows,
+    settings_from_rows,
+    venue_rows,
+    venues_from_rows,
+)
+from planner.validate import empty_trades, type_trades
+
+#: Stand-in values for required columns a partial check does not look at.
+_PLACEHOLDER = {c.key: ("x" if c.dtype == "text" else 1.0) for c in INPUTS if c.required}
+
+Cell = tuple[int, str, Any]
+#: Venues-table fields that belong to the whole profile (the rest belong to one tier).
+PROFILE_FIELDS = VENUE_HEADER[:7]
+
+
+def typed_cells(plan: Plan, cells: Sequence[Cell]) -> SetCells:
+    """Parse raw values for trade cells into one :class:`~planner.edits.SetCells`.
+
+    Args:
+        plan: The plan (its venue profiles decide which venue names are known).
+        cells: ``(plan_row, input_key, raw)`` where ``raw`` is text as typed or pasted, a number,
+            or ``None`` / ``""`` for a blank cell. Rows may lie past the plan's end (a paste that
+            adds rows); callers insert those rows first.
+
+    Returns:
+        The edit, values typed as the trades frame stores them.
+
+    Raises:
+        PlanError: One or more cells do not parse or break their column's rule; every issue
+            names the row and the column. Output (computed) columns are refused.
+    """
+    by_key: dict[str, list[int]] = {}
+    for i, (_, key, _) in enumerate(cells):
+        if key not in BY_KEY or not BY_KEY[key].is_input:
+            name = BY_KEY[key].header if key in BY_KEY else key
+            raise PlanError(CellIssue("Plan", cells[i][0] + 1, name,
+                                      "computed column: it cannot be typed in"))
+        by_key.setdefault(key, []).append(i)
+    values: list[Any] = [None] * len(cells)
+    issues: list[CellIssue] = []
+    for key, idx in by_key.items():
+        try:
+            typed = _type_column(plan, key, [cells[i][0] for i in idx], [cells[i][2] for i in idx])
+        except PlanError as exc:
+            issues += exc.issues
+            continue
+        for i, v in zip(idx, typed, strict=True):
+            values[i] = v
+    if issues:
+        raise PlanError(issues)
+    return SetCells(tuple(c[0] for c in cells), tuple(c[1] for c in cells), tuple(values))
+
+
+def _type_column(plan: Plan, key: str, rows: list[int], raws: list[Any]) -> list[Any]:
+    """Type one column's cells through :func:`type_trades` (messages name plan rows)."""
+    index = pd.Index([r + 1 for r in rows])
+    raw = pd.DataFrame({key: pd.Series(raws, index=index, dtype=object)})
+    for k, v in _PLACEHOLDER.items():
+        if k != key:
+            raw[k] = v
+    typed = type_trades(raw, plan.venues)[key].to_numpy()
+    return [v.item() if isinstance(v, np.generic) else v for v in typed]
+
+
+def clear_cells(plan: Plan, cells: Sequence[tuple[int, str]]) -> tuple[SetCells | None, list[str]]:
+    """Blank the given cells (Delete key): optional inputs go blank or back to their default.
+
+    Required inputs and computed columns are left alone.
+
+    Returns:
+        ``(edit or None when nothing is left to clear, headers of required columns kept)``.
+    """
+    keys = {k for _, k in cells}
+    kept = [c.header for c in INPUTS if c.required and c.key in keys]
+    todo = [(r, k, None) for r, k in cells
+            if k in BY_KEY and BY_KEY[k].is_input and not BY_KEY[k].required]
+    return (typed_cells(plan, todo) if todo else None), kept
+
+
+def fill_down(plan: Plan, source_row: int, target_rows: Sequence[int],
+              keys: Sequence[str]) -> SetCells | None:
+    """Copy ``source_row``'s input values in ``keys`` to every row of ``target_rows``.
+
+    Computed columns in ``keys`` are skipped. Returns ``None`` when there is nothing to fill.
+    """
+    keys = [k for k in keys if k in BY_KEY and BY_KEY[k].is_input]
+    cells = [(r, k, _plain(plan.trades[k].iat[source_row])) for r in target_rows
+             if r != source_row for k in keys]
+    if not cells:
+        return None
+    rows, ks, vals = zip(*cells, strict=True)
+    return SetCells(tuple(rows), tuple(ks), tuple(vals))
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def blank_rows(plan: Plan, at: int, count: int = 1) -> InsertRows:
+    """Insert ``count`` rows holding the schema defaults, the first at plan row ``at``."""
+    frame = empty_trades(count)[list(INPUT_KEYS)]
+    rows = tuple(tuple(_plain(v) for v in r) for r in frame.to_numpy(dtype=object))
+    return InsertRows(tuple(range(at, at + count)), rows)
+
+
+def duplicate_rows(plan: Plan, rows: Sequence[int]) -> InsertRows:
+    """Insert a copy of each row right below it."""
+    rows = sorted(set(rows))
+    values = plan.trades[list(INPUT_KEYS)].to_numpy(dtype=object)[rows]
+    extra = (tuple(tuple(r) for r in plan.extra.to_numpy(dtype=object)[rows])
+             if plan.extra is not None else ())
+    return InsertRows(tuple(r + i + 1 for i, r in enumerate(rows)),
+                      tuple(tuple(_plain(v) for v in r) for r in values), extra)
+
+
+def delete_rows(rows: Sequence[int]) -> DeleteRows:
+    """Delete the given plan rows (any order, duplicates ignored)."""
+    return DeleteRows(tuple(sorted(set(int(r) for r in rows))))
+
+
+def paste_cells(plan: Plan, cells: Sequence[Cell]) -> Edit:
+    """One edit for a paste: rows past the end are added first, then every cell is set.
+
+    Raises:
+        PlanError: Some pasted cells are bad (nothing is applied).
+    """
+    n = len(plan.trades)
+    extra_rows = max((r for r, _, _ in cells), default=-1) + 1 - n
+    if extra_rows <= 0:
+        return typed_cells(plan, cells)
+    insert = blank_rows(plan, n, extra_rows)
+    return Batch((insert, typed_cells(plan, cells)))
+
+
+def incomplete_rows(trades: pd.DataFrame) -> np.ndarray:
+    """Mask of rows that lack a required input (e.g. a freshly inserted blank row)."""
+    mask = np.zeros(len(trades), dtype=bool)
+    for c in INPUTS:
+        if not c.required:
+            continue
+        col = trades[c.key]
+        if c.dtype == "float":
+            mask |= np.isnan(col.to_numpy(dtype=float, na_value=np.nan))
+        else:
+            mask |= col.fillna("").astype(str).str.strip().to_numpy() == ""
+    return mask
+
+
+def missing_cells(plan: Plan) -> list[CellIssue]:
+    """One issue per blank required cell (what stops a plan from being saved)."""
+    issues = []
+    for r in np.flatnonzero(incomplete_rows(plan.trades)):
+        for c in INPUTS:
+            v = plan.trades[c.key].iat[r]
+            if c.required and (v is None or v == "" or (isinstance(v, float) and math.isnan(v))):
+                issues.append(CellIssue("Plan", int(r) + 1, c.header, f"{c.header} is required"))
+    return issues
+
+
+def settings_edit(plan: Plan, key: str, raw: Any) -> SetSettings:
+    """Change one setting, checked by the Settings sheet rules (bounds, bands in order).
+
+    Raises:
+        PlanError: Unknown key, bad value or bands out of order (sheet ``Settings``).
+    """
+    if key not in SETTINGS_META:
+        raise PlanError(CellIssue("Settings", None, key, f"unknown setting {key!r}"))
+    current = plan.settings.to_dict()
+    rows = [(i + 2, k, _strip_pct(raw, SETTINGS_META[k][0]) if k == key else v)
+            for i, (k, v) in enumerate(current.items())]
+    new = settings_from_rows(rows, plan.venues)
+    return SetSettings(new)
+
+
+def _strip_pct(raw: Any, unit: str) -> Any:
+    if isinstance(raw, str) and raw.strip().endswith("%") and unit.startswith("%"):
+        return raw.strip()[:-1]
+    return raw
+
+
+def venue_references(plan: Plan, names: Mapping[str, Any]) -> list[CellIssue]:
+    """Rows and settings that name a venue profile missing from ``names``."""
+    known = {n.lower() for n in names}
+    issues = []
+    venues = plan.trades["venue"].to_numpy(dtype=object)
+    for r in np.flatnonzero([bool(v) and str(v).lower() not in known for v in venues])[:20]:
+        issues.append(CellIssue("Plan", int(r) + 1, BY_KEY["venue"].header,
+                                f"uses venue profile {venues[r]!r}"))
+    if plan.settings.default_venue.lower() not in known:
+        issues.append(CellIssue("Settings", None, "default_venue",
+                                f"uses venue profile {plan.settings.default_venue!r}"))
+    return issues
+
+
+def scenario_edit(plan: Plan, name: str, field: str, raw: Any) -> SetScenarios:
+    """Change one field of one scenario, checked by the Scenarios sheet rules.
+
+    Raises:
+        PlanError: A bad value (sheet ``Scenarios``, the scenario's sheet row, the field).
+    """
+    rows = []
+    for i, sc in enumerate(plan.scenarios):
+        cells: dict[str, Any] = dict(zip(SCENARIO_HEADER, scenario_rows([sc])[0], strict=True))
+        if sc.name == name:
+            if field not in SCENARIO_HEADER[1:]:
+                raise PlanError(CellIssue("Scenarios", i + 2, field, "not an editable field"))
+            cells[field] = raw
+        rows.append((i + 2, cells))
+    return SetScenarios(scenarios_from_rows(rows))
+
+
+def venue_table(plan: Plan) -> list[dict[str, Any]]:
+    """The venue profiles as Venues-sheet rows (one per tier, keys :data:`VENUE_HEADER`)."""
+    return [dict(zip(VENUE_HEADER, r, strict=True)) for r in venue_rows(list(plan.venues.values()))]
+
+
+def _venues_edit(plan: Plan, rows: list[dict[str, Any]],
+                 renamed: tuple[str, str] | None = None) -> Edit:
+    """Parse edited Venues rows; follow a rename in rows and settings; check references."""
+    venues = venues_from_rows([(i + 2, r) for i, r in enumerate(rows)])
+    edit: Edit = SetVenues(tuple(venues))
+    if renamed:
+        edit = Batch((edit, *_follow_rename(plan, *renamed)))
+    new_plan, _ = apply(plan, edit)
+    issues = venue_references(new_plan, {v.name: v for v in venues})
+    if issues:
+        raise PlanError([CellIssue(i.sheet, i.row, i.column, f"{i.message}, which would no "
+                                   "longer exist") for i in issues])
+    return edit
+
+
+def _follow_rename(plan: Plan, old: str, new: str) -> list[Edit]:
+    venue = plan.trades["venue"].to_numpy(dtype=object)
+    rows = [int(r) for r in np.flatnonzero(venue == old)]
+    out: list[Edit] = []
+    if rows:
+        out.append(SetCells(tuple(rows), ("venue",) * len(rows), (new,) * len(rows)))
+    if plan.settings.default_venue == old:
+        out.append(SetSettings(plan.settings.with_changes(default_venue=new)))
+    return out
+
+
+def venue_cell_edit(plan: Plan, row: int, field: str, raw: Any) -> Edit:
+    """Change one cell of the Venues table (row = tier row, 0-based).
+
+    Profile fields (name, formula, fees, funding interval, as_of, source) change for the whole
+    profile; a new name follows into the plan rows and the default venue that used the old one.
+
+    Raises:
+        PlanError: A bad value, a duplicate or blank name (sheet ``Venues``).
+    """
+    rows = venue_table(plan)
+    name = rows[row]["name"]
+    if field == "name":
+        new = str(raw or "").strip()
+        clash = [v for v in plan.venues if v.lower() == new.lower() and v != name]
+        if not new or clash:
+            why = "a venue needs a name" if not new else f"a venue called {clash[0]!r} exists"
+            raise PlanError(CellIssue("Venues", row + 2, "name", why))
+    targets = [r for r in rows if r["name"] == name] if field in PROFILE_FIELDS else [rows[row]]
+    for r in targets:
+        r[field] = new if field == "name" else raw
+    return _venues_edit(plan, rows, (name, new) if field == "name" and new != name else None)
+
+
+def add_venue(plan: Plan, name: str) -> Edit:
+    """Add a profile called ``name``, a copy of ``Generic`` (one tier, 100x, mmr 0.5 %)."""
+    name = name.strip()
+    if not name or any(v.lower() == name.lower() for v in plan.venues):
+        raise PlanError(CellIssue("Venues", None, "name", f"a venue called {name!r} exists"
+                                  if name else "a venue needs a name"))
+    generic = dict(zip(VENUE_HEADER, venue_rows([GENERIC_VENUE])[0], strict=True))
+    new_row = {**generic, "name": name, "as_of": "", "source": "added in the planner"}
+    return _venues_edit(plan, [*venue_table(plan), new_row])
+
+
+def delete_venue(plan: Plan, name: str) -> Edit:
+    """Remove a profile; refused while plan rows or the default venue use it."""
+    return _venues_edit(plan, [r for r in venue_table(plan) if r["name"] != name])
+
+
+def add_tier(plan: Plan, row: int) -> Edit:
+    """Duplicate tier row ``row`` (edit its bound afterwards)."""
+    rows = venue_table(plan)
+    rows.insert(row + 1, dict(rows[row]))
+    return _venues_edit(plan, rows)
+
+
+def delete_tier(plan: Plan, row: int) -> Edit:
+    """Remove tier row ``row``; refused when it is the profile's only tier."""
+    rows = venue_table(plan)
+    name = rows[row]["name"]
+    if sum(r["name"] == name for r in rows) == 1:
+        raise PlanError(CellIssue("Venues", row + 2, "max_notional_usd",
+                                  f"{name} needs at least one tier"))
+    del rows[row]
+    return _venues_edit(plan, rows)
