@@ -1,0 +1,80 @@
+"""Getting trades into the journal: read a source, show its problems, store the good rows.
+
+Importing is two steps so that nothing is stored behind the user's back: :func:`read_source`
+reads and validates (journal CSV, a workbook's ``Journal`` sheet, or any export through a
+:class:`~planner.journal.mapping.ColumnMapping`) and returns good rows plus every issue;
+:func:`store_parsed` stores the good rows in one transaction — refused while there are bad rows,
+unless the user accepted the good ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.errors import CellIssue, PlanError
+from planner.journal.csvio import read_journal_csv
+from planner.journal.frame import Parsed
+from planner.journal.mapping import ColumnMapping, read_mapped
+from planner.journal.store import AddResult, JournalStore
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+class ImportRefused(PlanError):
+    """A source has bad rows and the user has not accepted the good ones; nothing was stored.
+
+    Attributes:
+        parsed: What was read (good rows and issues).
+    """
+
+    def __init__(self, parsed: Parsed, limit: int = 20) -> None:
+        self.parsed = parsed
+        head = CellIssue(parsed.source, None, None,
+                         f"{len(parsed.bad_rows)} bad row(s) of {parsed.total}; nothing was "
+                         f"imported (accept the {parsed.good} good row(s) to import them)")
+        super().__init__([head, *parsed.issues], limit=limit)
+
+
+def read_source(path: str | Path, *, tz: str | None = None,
+                mapping: ColumnMapping | None = None) -> Parsed:
+    """Read and validate one source; store nothing.
+
+    Args:
+        path: A journal CSV, an export CSV (with ``mapping``) or a plan workbook (.xlsx) with a
+            ``Journal`` sheet.
+        tz: Timezone of times without an offset (journal CSV; a workbook's times are naive
+            by nature and read as UTC unless ``tz`` says otherwise). A mapping has its own.
+        mapping: Column mapping for an exchange or broker export.
+
+    Raises:
+        FileRefused: The file cannot be read as asked (names what is wrong).
+    """
+    path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        from planner.journal.workbook import read_journal_sheet
+
+        return read_journal_sheet(path, tz=tz or "UTC")
+    if mapping is not None:
+        return read_mapped(path, mapping)
+    return read_journal_csv(path, tz)
+
+
+def source_kind(path: str | Path, mapping: ColumnMapping | None) -> str:
+    """The batch source label: ``workbook``, ``mapped`` or ``csv``."""
+    if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:
+        return "workbook"
+    return "mapped" if mapping is not None else "csv"
+
+
+def store_parsed(store: JournalStore, parsed: Parsed, *, accept_good: bool = False,
+                 source: str = "csv", mapping_name: str = "") -> AddResult:
+    """Store the good rows of ``parsed`` in one transaction (re-imported rows are skipped).
+
+    Raises:
+        ImportRefused: There are bad rows and ``accept_good`` is False; nothing stored.
+        JournalError: The journal is read-only or locked; nothing stored.
+    """
+    if parsed.issues and not accept_good:
+        raise ImportRefused(parsed)
+    return store.add(parsed.frame, source=source, file_name=Path(parsed.source).name,
+                     mapping=mapping_name)
