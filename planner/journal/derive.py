@@ -20,6 +20,7 @@ import pandas as pd
 from planner.model import DEFAULT_SCENARIOS, Scenario
 
 BANDS = ("normal", "stressed", "tail", "beyond tail")
+_TOLERANCE = 1e-9  # a move equal to a scenario's move (up to rounding) is inside it
 DERIVED_KEYS = ("realized_pnl_usd", "r_multiple", "move_pct", "move_sigma", "band", "stop_hit")
 
 
@@ -50,7 +51,7 @@ def bands(move_sigma: np.ndarray, vol: np.ndarray,
           scenarios: Sequence[Scenario] = DEFAULT_SCENARIOS) -> np.ndarray:
     """Name of the band each realized move falls in ("" when unknown)."""
     limits = _thresholds(vol, scenarios)
-    code = (move_sigma[:, None] > limits).sum(axis=1)
+    code = (move_sigma[:, None] > limits * (1 + _TOLERANCE)).sum(axis=1)
     names = np.array(BANDS[: len(scenarios)] + ("beyond tail",), dtype=object)
     out = names[np.minimum(code, len(names) - 1)]
     out[np.isnan(move_sigma)] = ""

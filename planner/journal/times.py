@@ -104,7 +104,7 @@ def parse_times(values: pd.Series, tz: str | None = None, *, fmt: str | None = N
 
     Returns:
         ``(times, errors)``: ``datetime64[us, UTC]`` (NaT where blank or bad) and, per cell, the
-        reason it is bad or ``None``; both share ``values``' index.
+        reason it is bad (NA when fine); both share ``values``' index.
     """
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     errors = pd.Series(None, index=values.index, dtype=object)
