@@ -118,21 +118,46 @@ def _one(x: CrossArrays, k: int, direction: str, capital: float) -> dict[str, ob
     return row
 
 
+def _share(usd: float, capital: float) -> str:
+    pct = usd / capital * 100.0
+    return f"{usd:,.0f} USD ({pct:.2f} % of capital)" if pct < 1 else \
+        f"{usd:,.0f} USD ({pct:.1f} % of capital)"
+
+
+def _rows(n: int) -> str:
+    return f"{n} row" if n == 1 else f"{n} rows"
+
+
 def verdict(row: dict[str, object], capital: float) -> str:
-    """One plain-language line comparing cross with isolated for one scenario and direction."""
+    """One plain-language line comparing cross with isolated for one scenario and direction.
+
+    Says which mode keeps more capital, by how much (USD and % of capital), and why: the cross
+    account is liquidated (its green positions force-closed with it), isolated margin stops the
+    liquidated rows at their own collateral, or the cross wallet carries those rows and the other
+    rows' gains cover them.
+    """
     diff = float(row["difference_usd"])  # type: ignore[arg-type]
-    pct = abs(diff) / capital * 100.0
+    amount = _share(abs(diff), capital)
+    liq = int(row["isolated_liquidated"])  # type: ignore[call-overload]
     if row["cross_account_liquidated"]:
-        green = row["cross_green_force_closed"]
-        return (f"Cross margin would lose {pct:.1f} % of capital more: the account is liquidated "
-                f"and {green} green position(s) are force-closed with it.")
+        green = int(row["cross_green_force_closed"])  # type: ignore[call-overload]
+        if not green:
+            return (f"Cross margin would lose {amount} more: the losses exceed the wallet and "
+                    "the account is liquidated.")
+        closed = "1 green position is" if green == 1 else f"{green} green positions are"
+        return (f"Cross margin would lose {amount} more: the gains of the green positions do "
+                f"not cover the losing ones, the account is liquidated and {closed} "
+                "force-closed with it.")
     if abs(diff) < 0.005 * capital / 100.0:
-        return "Same outcome under cross and isolated margin: no row reaches its liquidation."
+        return ("Same outcome under cross and isolated margin"
+                + (": no row reaches its liquidation." if not liq else "."))
     if diff < 0:
-        return (f"Cross margin would lose {pct:.1f} % of capital more: isolated margin caps "
-                "each losing row at its own collateral.")
-    return (f"Cross margin would keep {pct:.1f} % of capital more: the wallet carries the "
-            "losing rows past their isolated liquidation and the other rows' gains cover them.")
+        capped = {0: "each losing row", 1: "the liquidated row"}.get(
+            liq, f"each of the {liq} liquidated rows")
+        return (f"Cross margin would lose {amount} more: isolated margin caps {capped} at its "
+                "own collateral.")
+    return (f"Cross margin would keep {amount} more: the wallet carries the {_rows(liq)} that "
+            "isolated margin liquidates, and the other rows' gains cover them.")
 
 
 def cross_table(x: CrossArrays, settings: Settings) -> pd.DataFrame:
