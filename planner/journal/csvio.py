@@ -74,8 +74,12 @@ def read_table(path: str | Path, *, text: bool = True) -> pd.DataFrame:
 def unescape(text: pd.Series) -> pd.Series:
     """Undo the formula-injection escape on a text column (vectorised)."""
     s = text.astype(object).where(text.notna(), "").astype(str)
-    escaped = s.str.startswith("'") & s.str[1:2].isin(list(DANGEROUS))
-    return s.where(~escaped, s.str[1:]).astype(object)
+    quoted = s.str.startswith("'")
+    if not quoted.any():
+        return s.astype(object)
+    q = s[quoted]
+    escaped = q[q.str[1:2].isin(list(DANGEROUS))]
+    return s.where(~s.index.isin(escaped.index), s.str[1:]).astype(object)
 
 
 def _escape(text: pd.Series) -> pd.Series:

@@ -108,8 +108,10 @@ def _float_column(raw: pd.Series, col: Column) -> tuple[np.ndarray, dict[object,
 
 
 def _texts(raw: pd.Series) -> pd.Series:
-    text = raw.astype(object).where(raw.notna(), "").astype(str).str.strip()
-    return text.where(~text.str.lower().isin(["nan", "none"]), "").astype(object)
+    if raw.isna().any():
+        raw = raw.astype(object).where(raw.notna(), "")
+    text = raw.astype(str).str.strip()
+    return text.where(~text.isin(["nan", "NaN", "None", "none"]), "").astype(object)
 
 
 def _text_column(raw: pd.Series, col: Column) -> tuple[pd.Series, dict[object, str]]:
@@ -121,8 +123,9 @@ def _text_column(raw: pd.Series, col: Column) -> tuple[pd.Series, dict[object, s
         errors = {i: f"unknown side {text[i]!r}; expected long or short" for i in low.index[bad]}
         text = low.where(low != "", col.default)
     elif col.key == "bucket":
+        low = text.str.lower()
         known = {b.lower(): b for b in DEFAULT_BUCKETS}
-        text = text.map(lambda t: known.get(t.lower(), t) or col.default)
+        text = text.where(~low.isin(list(known)), low.map(known)).replace("", col.default)
     elif col.key == "symbol":
         text = text.str.upper()
     if col.required:

@@ -20,18 +20,23 @@ import numpy as np
 import pandas as pd
 
 from planner.journal.derive import realized_pnl
-from planner.journal.times import to_micros
 
 _FLOATS = ("entry_price", "exit_price", "quantity", "fees_usd", "funding_usd")
 
 
 def _number_text(values: pd.Series, digits: int = 10) -> pd.Series:
-    arr = np.round(values.to_numpy(dtype=float), digits)
-    return pd.Series(arr).map(lambda x: "" if np.isnan(x) else repr(float(x)))
+    """Shortest round-trip text of each number (rounded to ``digits``), "" for NaN."""
+    arr = np.round(values.to_numpy(dtype=float), digits) + 0.0   # + 0.0 turns -0.0 into 0.0
+    text = arr.astype(str).astype(object)
+    text[np.isnan(arr)] = ""
+    return pd.Series(text, dtype=object)
 
 
 def _time_text(times: pd.Series) -> pd.Series:
-    return pd.Series(to_micros(times)).map(lambda v: "" if v is None else str(v))
+    us = times.dt.as_unit("us").astype("int64").to_numpy()
+    text = us.astype(str).astype(object)
+    text[times.isna().to_numpy()] = ""
+    return pd.Series(text, dtype=object)
 
 
 def _sha1(parts: pd.Series) -> list[str]:

@@ -75,8 +75,8 @@ def review(frame: pd.DataFrame, flt: JournalFilter | None = None,
     flt = flt or JournalFilter()
     kept = in_close_order(derive(flt.apply(frame), scenarios))
     curve = equity_curve(kept, capital)
-    return Review(kept, summary(kept, capital), bucket_table(kept), band_counts(kept), curve,
-                  capital, flt)
+    return Review(kept, summary(kept, capital, curve), bucket_table(kept), band_counts(kept),
+                  curve, capital, flt)
 
 
 def _clean(v: Any) -> Any:

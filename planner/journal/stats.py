@@ -37,7 +37,7 @@ def in_close_order(frame: pd.DataFrame) -> pd.DataFrame:
     closed = frame["closed_at"]
     if closed.is_monotonic_increasing:
         return frame
-    return frame.iloc[np.argsort(closed.to_numpy(), kind="stable")]
+    return frame.iloc[np.argsort(closed.dt.tz_convert(None).to_numpy(), kind="stable")]
 
 
 def equity_curve(frame: pd.DataFrame, capital: float) -> pd.DataFrame:
@@ -56,7 +56,7 @@ def equity_curve(frame: pd.DataFrame, capital: float) -> pd.DataFrame:
     equity = capital + np.cumsum(pnl)
     peak = np.maximum.accumulate(np.concatenate(([capital], equity)))[1:]
     dd = peak - equity
-    return pd.DataFrame({"closed_at": ordered["closed_at"].to_numpy(), "pnl_usd": pnl,
+    return pd.DataFrame({"closed_at": ordered["closed_at"].reset_index(drop=True), "pnl_usd": pnl,
                          "equity_usd": equity, "peak_usd": peak, "drawdown_usd": dd,
                          "drawdown_pct": dd / peak * 100.0})
 
@@ -71,13 +71,20 @@ def _profit_factor(gross_win: float, gross_loss: float) -> float:
     return float("inf") if gross_win > 0 else float("nan")
 
 
-def summary(frame: pd.DataFrame, capital: float) -> dict[str, float]:
-    """The §7 statistics of ``frame`` as a flat dict (NaN where undefined; see module doc)."""
+def summary(frame: pd.DataFrame, capital: float,
+            curve: pd.DataFrame | None = None) -> dict[str, float]:
+    """The §7 statistics of ``frame`` as a flat dict (NaN where undefined; see module doc).
+
+    Args:
+        frame: Derived journal frame.
+        capital: Starting capital of the equity curve, USD.
+        curve: Its :func:`equity_curve`, when already computed.
+    """
     pnl = frame["realized_pnl_usd"].to_numpy(dtype=float)
     r = frame["r_multiple"].to_numpy(dtype=float)
     r = r[~np.isnan(r)]
     win, loss = pnl[pnl > 0], pnl[pnl < 0]
-    curve = equity_curve(frame, capital)
+    curve = equity_curve(frame, capital) if curve is None else curve
     avg_win = float(win.mean()) if win.size else float("nan")
     avg_loss = float(loss.mean()) if loss.size else float("nan")
     return {

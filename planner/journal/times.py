@@ -56,7 +56,9 @@ def _strings(text: pd.Series, fmt: str | None, dayfirst: bool, utc: bool) -> pd.
     """Parse text times: ``fmt``, else ISO-8601, else any common layout (slow path)."""
     if text.empty:
         return pd.Series([], index=text.index, dtype="datetime64[us]")
-    text = text.str.replace(r"\s*(UTC|GMT)$", "Z", regex=True)
+    named = text.str.endswith(("UTC", "GMT"))
+    if named.any():
+        text = text.where(~named, text.str.replace(r"\s*(UTC|GMT)$", "Z", regex=True))
     if fmt:
         return pd.to_datetime(text, format=fmt, errors="coerce", utc=utc)
     out = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=utc)
@@ -111,7 +113,8 @@ def parse_times(values: pd.Series, tz: str | None = None, *, fmt: str | None = N
     cells = values[~_blank(values)]
     if cells.empty:
         return out, errors
-    kinds = _kinds(cells)
+    all_text = pd.api.types.infer_dtype(cells, skipna=True) == "string"
+    kinds = pd.Series("text", index=cells.index) if all_text else _kinds(cells)
     text = cells[kinds == "text"].astype(str).str.strip()
     has_offset = text.str.contains(_OFFSET, regex=True)
     utc_parts = [_epoch(cells[kinds == "epoch"]),
