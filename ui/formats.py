@@ -7,7 +7,7 @@ The grid, the selected-trade panel, the status bar and the settings tables all f
   beyond two dropped: ``65,000.00``, ``14.25``, ``0.1612``;
 * ``usd`` — whole dollars with thousands separators; ``usd2`` — cents;
 * ``qty`` — up to eight decimals, trailing zeros dropped;
-* ``pct`` — percent units as stored (``3.00`` for 3 %), up to four decimals;
+* ``pct`` — percent units as stored (``3.00`` for 3 %); up to four decimals below 1;
 * ``frac`` and ``prob`` — fractions shown as percentages (``0.0370`` → ``3.70%``);
 * ``ratio`` — up to two decimals (``5``, ``2.5``, ``1.33``); ``lev`` — ``5x``, ``7.1x``;
 * ``bool`` — ``yes`` or blank.
@@ -69,8 +69,11 @@ def fmt_qty(v: Any) -> str:
 
 
 def fmt_pct(v: Any) -> str:
-    """A value already in percent units: two to four decimals."""
-    return "" if _blank(v) else _trim(f"{float(v):,.4f}", 2)
+    """A value already in percent units: two decimals, up to four below 1 (``0.012``)."""
+    if _blank(v):
+        return ""
+    x = float(v)
+    return _trim(f"{x:,.4f}", 2) if abs(x) < 1 else f"{x:,.2f}"
 
 
 def fmt_frac(v: Any) -> str:

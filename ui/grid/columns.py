@@ -22,9 +22,10 @@ _CENTER = Qt.AlignmentFlag.AlignCenter
 
 #: Columns hidden on first start (a view preference, not a schema fact).
 HIDDEN_BY_DEFAULT = frozenset({
-    "index_price", "slippage_bps", "gas_usd", "extra_margin_usd", "sizing", "oracle_delay_s",
-    "loss_frac", "quantity", "tier_max_leverage", "mmr_pct", "maintenance_amount_usd",
-    "maintenance_usd", "bankruptcy_price", "liq_distance_sigma",
+    "slippage_bps", "gas_usd", "extra_margin_usd", "sizing", "oracle_delay_s",
+    "stop_pct_used", "stop_beyond_liq", "loss_frac", "quantity", "tier_max_leverage",
+    "mmr_pct", "maintenance_amount_usd", "maintenance_usd", "bankruptcy_price",
+    "liq_distance_sigma",
     "trim_price", "review_price", "funding_frac", "delay_frac", "costs_usd", "basis_pct",
     "reward_risk", *(f"price_{n}" for n in SCENARIO_NAMES),
     *(f"recovery_{n}_pct" for n in SCENARIO_NAMES), "liquidated_normal", "liquidated_stressed",
@@ -75,6 +76,15 @@ def _grid_column(c: Column) -> GridColumn:
 GRID_COLUMNS: tuple[GridColumn, ...] = tuple(_grid_column(c) for c in COLUMNS)
 KEYS: tuple[str, ...] = tuple(c.key for c in COLUMNS)
 INDEX: dict[str, int] = {k: i for i, k in enumerate(KEYS)}
+
+
+def header_lines(header: str, width: int = 9) -> str:
+    """Header text on two lines when it is long (narrower columns, same words)."""
+    words = header.split(" ")
+    if len(header) <= width or len(words) < 2:
+        return header
+    cut = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(header) / 2))
+    return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
 
 
 def header_tooltip(c: Column) -> str:

@@ -22,7 +22,7 @@ from planner.errors import PlanError
 from planner.parse import incomplete_rows, typed_cells
 from ui.document import Change, PlanDocument
 from ui.grid import roles as R
-from ui.grid.columns import GRID_COLUMNS, KEYS, header_tooltip
+from ui.grid.columns import GRID_COLUMNS, KEYS, header_lines, header_tooltip
 from ui.grid.diff import changed_rectangles, survivors
 from ui.grid.order import Filters, Sort, positions, runs, view_order
 
@@ -47,6 +47,7 @@ class PlanTableModel(QAbstractTableModel):
         self._refused: dict[tuple[int, int], str] = {}
         self._flags = [_EDITABLE if g.editable else _NOT_EDITABLE for g in GRID_COLUMNS]
         self._tips = [header_tooltip(g.col) for g in GRID_COLUMNS]
+        self._headers = [header_lines(g.col.header) for g in GRID_COLUMNS]
         self._handlers = {R.DISPLAY: self._display, R.EDIT: self._raw, R.BACKGROUND:
                           self._background, R.FOREGROUND: self._foreground, R.ALIGNMENT:
                           self._alignment, R.TOOLTIP: self._tooltip, int(R.Role.RAW): self._raw,
@@ -103,7 +104,7 @@ class PlanTableModel(QAbstractTableModel):
         if not 0 <= section < len(GRID_COLUMNS):
             return None
         if role == R.DISPLAY:
-            return GRID_COLUMNS[section].col.header
+            return self._headers[section]
         if role == R.TOOLTIP:
             return self._tips[section]
         if role == R.FOREGROUND and not GRID_COLUMNS[section].editable:
@@ -216,6 +217,14 @@ class PlanTableModel(QAbstractTableModel):
     def plan_row(self, view_row: int) -> int:
         """The plan row shown at ``view_row``."""
         return self._order_list[view_row]
+
+    def incomplete_mask(self) -> np.ndarray:
+        """Mask of plan rows that lack a required input."""
+        return self._incomplete
+
+    def is_incomplete(self, plan_row: int) -> bool:
+        """True when the plan row lacks a required input (its outputs are not shown)."""
+        return bool(self._incomplete[plan_row])
 
     def view_row(self, plan_row: int) -> int:
         """The view row of ``plan_row``, or −1 when it is filtered out."""

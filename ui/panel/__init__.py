@@ -1,0 +1,1 @@
+"""The selected-trade panel: price ladder and scenario table of the current row."""
