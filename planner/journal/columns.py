@@ -54,3 +54,71 @@ JOURNAL_OUTPUTS: tuple[Column, ...] = (
 
 JOURNAL_COLUMNS = JOURNAL_INPUTS + JOURNAL_OUTPUTS
 JOURNAL_INPUT_KEYS = tuple(c.key for c in JOURNAL_INPUTS)
+
+#: The plan-vs-outcome columns (derived, ``planner.journal.derive``), shown in the Journal tab.
+REVIEW_COLUMNS: tuple[Column, ...] = (
+    Column("move_pct", "move %", "output", "float", "review", unit="%", fmt="pct",
+           tooltip="Realized move |exit/entry − 1|, %."),
+    Column("move_sigma", "move σ", "output", "float", "review", unit="σ", fmt="ratio",
+           tooltip="Realized move in the σ planned: |exit/entry − 1| / σ."),
+    Column("band", "band", "output", "text", "review",
+           tooltip="Scenario band of the realized move: normal, stressed, tail or beyond tail "
+                   "(scenario moves max(k·σ, floor), as planned)."),
+    Column("stop_hit", "stop hit", "output", "bool", "review", fmt="bool",
+           tooltip="The exit was at or beyond the planned stop price."),
+)
+
+_BY_KEY = {c.key: c for c in JOURNAL_COLUMNS + REVIEW_COLUMNS}
+#: Column order of the Journal tab's trade table (plan vs outcome first, then the rest).
+VIEW_KEYS: tuple[str, ...] = (
+    "closed_at", "symbol", "bucket", "side", "venue", "realized_pnl_usd", "r_multiple",
+    "planned_risk_usd", "move_pct", "planned_vol_pct", "move_sigma", "band", "stop_hit",
+    "entry_price", "exit_price", "planned_stop_price", "quantity", "leverage", "fees_usd",
+    "funding_usd", "opened_at", "notes")
+VIEW_COLUMNS: tuple[Column, ...] = tuple(_BY_KEY[k] for k in VIEW_KEYS)
+
+
+def _stat(key: str, header: str, fmt: str, tip: str, unit: str = "") -> Column:
+    return Column(key, header, "output", "text" if fmt == "text" else "float", "stats",
+                  unit=unit, fmt=fmt, tooltip=tip)  # type: ignore[arg-type]
+
+
+#: The §7 summary statistics (``planner.journal.stats.summary``), in display order.
+SUMMARY_COLUMNS: tuple[Column, ...] = (
+    _stat("count", "Trades", "ratio", "Closed trades the filter keeps."),
+    _stat("wins", "Wins", "ratio", "Trades with P&L > 0."),
+    _stat("losses", "Losses", "ratio", "Trades with P&L < 0."),
+    _stat("breakeven", "Break-even", "ratio", "Trades with P&L = 0 (counted, not wins)."),
+    _stat("win_rate", "Win rate", "prob", "wins / count (break-even trades count)."),
+    _stat("avg_win_usd", "Average win", "usd2", "Mean P&L of the wins, USD.", "USD"),
+    _stat("avg_loss_usd", "Average loss", "usd2", "Mean P&L of the losses, USD.", "USD"),
+    _stat("payoff", "Payoff", "ratio", "average win / |average loss|."),
+    _stat("expectancy_usd", "Expectancy $", "usd2", "Mean P&L per trade, USD.", "USD"),
+    _stat("expectancy_r", "Expectancy R", "ratio", "Mean R multiple (trades with a 1R)."),
+    _stat("profit_factor", "Profit factor", "ratio",
+          "Σ wins / |Σ losses|; ∞ when there is no loss."),
+    _stat("total_pnl_usd", "Total P&L", "usd2", "Σ P&L, USD.", "USD"),
+    _stat("max_drawdown_usd", "Max drawdown $", "usd2",
+          "Largest peak-to-trough fall of the equity curve, USD.", "USD"),
+    _stat("max_drawdown_pct", "Max drawdown %", "pct",
+          "Largest fall relative to its own peak, % (may be another episode).", "%"),
+)
+
+#: Per-bucket attribution (``planner.journal.stats.bucket_table``), in display order.
+BUCKET_COLUMNS: tuple[Column, ...] = (
+    _stat("bucket", "Bucket", "text", "Strategy bucket."),
+    _stat("count", "Trades", "ratio", "Closed trades in the bucket."),
+    _stat("wins", "Wins", "ratio", "Trades with P&L > 0."),
+    _stat("losses", "Losses", "ratio", "Trades with P&L < 0."),
+    _stat("pnl_usd", "P&L $", "usd2", "Σ P&L of the bucket, USD.", "USD"),
+    _stat("share_pct", "Share %", "pct", "Bucket P&L / total P&L × 100 (signed).", "%"),
+    _stat("win_rate", "Win rate", "prob", "wins / trades."),
+    _stat("expectancy_usd", "Expectancy $", "usd2", "Mean P&L per trade, USD.", "USD"),
+    _stat("expectancy_r", "Mean R", "ratio", "Mean R multiple of trades with a 1R."),
+    _stat("r_count", "Trades with R", "ratio", "Trades with a planned risk (1R)."),
+    _stat("mean_r_low", "Mean R low", "ratio", "Lower end of the 95 % interval on mean R."),
+    _stat("mean_r_high", "Mean R high", "ratio", "Upper end of the 95 % interval on mean R."),
+    _stat("verdict", "Edge or noise", "text",
+          "edge: the 95 % interval on mean R lies above 0; negative edge: below 0; noise: it "
+          "contains 0; too few trades: fewer than 2 with R."),
+)

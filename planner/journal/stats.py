@@ -22,14 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from planner.journal.columns import BUCKET_COLUMNS, SUMMARY_COLUMNS
+
 CONFIDENCE = 0.95
 VERDICTS = ("edge", "negative edge", "noise", "too few trades")
-SUMMARY_KEYS = ("count", "wins", "losses", "breakeven", "win_rate", "avg_win_usd",
-                "avg_loss_usd", "payoff", "expectancy_usd", "expectancy_r", "r_count",
-                "profit_factor", "total_pnl_usd", "max_drawdown_usd", "max_drawdown_pct")
-BUCKET_KEYS = ("bucket", "count", "wins", "losses", "pnl_usd", "share_pct", "win_rate",
-               "expectancy_usd", "expectancy_r", "r_count", "mean_r_low", "mean_r_high",
-               "verdict")
+SUMMARY_KEYS = tuple(c.key for c in SUMMARY_COLUMNS) + ("r_count",)
+BUCKET_KEYS = tuple(c.key for c in BUCKET_COLUMNS)
 
 
 def in_close_order(frame: pd.DataFrame) -> pd.DataFrame:
