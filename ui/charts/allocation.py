@@ -13,7 +13,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from planner.charts import Allocation
-from ui.charts.base import Chart
+from ui.charts.base import Chart, Rect
 from ui.charts.style import (
     CAP,
     FONT,
@@ -45,9 +45,9 @@ class AllocationChart(Chart):
     margins = (12.0, 16.0, 58.0, 40.0)
     hspace = 42.0
 
-    def __init__(self, fig: Figure) -> None:
-        super().__init__(fig)
-        self.heat_ax, self.margin_ax = fig.subplots(2, 1)
+    def __init__(self, fig: Figure, rect: Rect = (0.0, 0.0, 1.0, 1.0)) -> None:
+        super().__init__(fig, rect)
+        self.heat_ax, self.margin_ax = self.add_axes(2)
         for ax in (self.heat_ax, self.margin_ax):
             _pct_axes(ax)
         self.cap_line = self.heat_ax.axvline(0.0, color=CAP, linestyle="--", linewidth=1.2)
@@ -79,11 +79,8 @@ class AllocationChart(Chart):
                           facecolor=bucket_color(b, buckets), edgecolor="white"),
                  ax.text(0.0, 0.0, "", ha="center", va="center", fontsize=SMALL, color="white"))
                 for b in buckets]
-        for old in self.fig.legends:
-            old.remove()
-        self.fig.legend(handles=[Patch(color=bucket_color(b, buckets), label=b) for b in buckets],
-                        loc="lower center", ncol=max(len(buckets), 1), frameon=False,
-                        fontsize=SMALL)
+        self.set_legend([Patch(color=bucket_color(b, buckets), label=b) for b in buckets],
+                        ncol=len(buckets))
         self._buckets = buckets
 
     def update(self, series: Allocation) -> None:
@@ -125,6 +122,7 @@ class AllocationChart(Chart):
         for key, ax in (("heat", self.heat_ax), ("margin", self.margin_ax)):
             lo, hi = ax.get_xlim()
             width_pt = ax.get_position().width * self.fig.get_size_inches()[0] * 72.0
+            # (axes positions are figure fractions, so the figure's width converts them)
             for rect, text in self.segments[key]:
                 w = rect.get_width()
                 label = f"{w:.2f}" if key == "heat" else f"{w:.1f}"

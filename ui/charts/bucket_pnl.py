@@ -15,7 +15,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
 from planner.charts import BucketPnl
-from ui.charts.base import Chart
+from ui.charts.base import Chart, Rect
 from ui.charts.style import (
     CAP,
     GRID,
@@ -50,9 +50,9 @@ class BucketPnlChart(Chart):
 
     margins = (44.0, 10.0, 40.0, 44.0)
 
-    def __init__(self, fig: Figure) -> None:
-        super().__init__(fig)
-        self.ax = ax = fig.add_subplot()
+    def __init__(self, fig: Figure, rect: Rect = (0.0, 0.0, 1.0, 1.0)) -> None:
+        super().__init__(fig, rect)
+        self.ax = ax = self.add_axes()[0]
         style_axes(ax)
         ax.axhline(0.0, color=INK, linewidth=0.8)
         self.cap_line = ax.axhline(0.0, color=CAP, linestyle="--", linewidth=1.0)
@@ -72,7 +72,7 @@ class BucketPnlChart(Chart):
 
     def fit(self) -> None:
         """Re-place the axes; one legend row when the figure is wide, two when narrow."""
-        cols = 5 if self.fig.get_size_inches()[0] * 72.0 > 420 else 3
+        cols = 5 if self.size_pt()[0] > 420 else 3
         wrapped = any("\n" in tick_label(g) for g in self._shape[0])
         self.margins = (44.0, 10.0, 40.0, 40.0 + 10.0 * wrapped + (12.0 if cols < 5 else 0.0))
         if cols != self._legend_cols and self._shape[1]:
@@ -84,10 +84,7 @@ class BucketPnlChart(Chart):
                                  for s in scenarios]
         handles += [Line2D([], [], color=INK, linewidth=1.6, label="planned risk (Σ 1R)"),
                     Line2D([], [], color=CAP, linestyle="--", label="heat cap")]
-        for old in self.fig.legends:
-            old.remove()
-        self.fig.legend(handles=handles, loc="lower center", ncol=cols, frameon=False,
-                        fontsize=SMALL, handlelength=1.4, columnspacing=1.0)
+        self.set_legend(handles, cols)
         self._legend_cols = cols
         self._cap_label()
 
@@ -136,8 +133,8 @@ class BucketPnlChart(Chart):
         self.capital_text.set_text(f"capital {usd_short(-s.capital_usd)}")
 
     def _cap_label(self) -> None:
-        if self.fig.legends and self._cap is not None:
-            self.fig.legends[0].get_texts()[-1].set_text(f"heat cap {usd_short(-self._cap)}")
+        if self.legend is not None and self._cap is not None:
+            self.legend.get_texts()[-1].set_text(f"heat cap {usd_short(-self._cap)}")
 
     def _limits(self, s: BucketPnl) -> None:
         lows = [s.pnl_usd.min(initial=0.0), -s.risk_usd.max(initial=0.0), -s.heat_cap_usd]

@@ -13,7 +13,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation, Text
 
 from planner.charts import CrossPnl
-from ui.charts.base import Chart
+from ui.charts.base import Chart, Rect
 from ui.charts.style import (
     FONT,
     GAIN,
@@ -45,9 +45,9 @@ class CrossPnlChart(Chart):
 
     margins = (44.0, 10.0, 40.0, 56.0)
 
-    def __init__(self, fig: Figure) -> None:
-        super().__init__(fig)
-        self.ax = ax = fig.add_subplot()
+    def __init__(self, fig: Figure, rect: Rect = (0.0, 0.0, 1.0, 1.0)) -> None:
+        super().__init__(fig, rect)
+        self.ax = ax = self.add_axes()[0]
         style_axes(ax)
         ax.axhline(0.0, color=INK, linewidth=0.8)
         self.capital_line = ax.axhline(0.0, color=INK, linestyle=":", linewidth=1.0)
@@ -61,8 +61,7 @@ class CrossPnlChart(Chart):
         handles: list[Artist] = [Patch(color=c, label=f"{m} margin")
                                  for m, c in MODE_COLORS.items()]
         handles.append(Patch(color="none", label="Δ = cross − isolated"))
-        fig.legend(handles=handles, loc="lower center", ncol=3, frameon=False, fontsize=SMALL,
-                   handlelength=1.4, columnspacing=1.0)
+        self.set_legend(handles, 3)
         self.set_titles("Isolated vs cross margin", "plan P&L when every price moves, USD")
         self.fit()
 

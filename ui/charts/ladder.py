@@ -16,7 +16,7 @@ from matplotlib.text import Annotation, Text
 
 from planner.charts import LEVEL_KEYS, ZONE_KEYS, Ladder, spread_labels
 from planner.model import SCENARIO_NAMES
-from ui.charts.base import Chart
+from ui.charts.base import Chart, Rect
 from ui.charts.style import (
     GRID,
     LABEL_COLORS,
@@ -44,9 +44,9 @@ class LadderChart(Chart):
 
     margins = (50.0, 6.0, 52.0, 8.0)
 
-    def __init__(self, fig: Figure) -> None:
-        super().__init__(fig)
-        self.ax = ax = fig.add_subplot()
+    def __init__(self, fig: Figure, rect: Rect = (0.0, 0.0, 1.0, 1.0)) -> None:
+        super().__init__(fig, rect)
+        self.ax = ax = self.add_axes()[0]
         style_axes(ax, usd_axis=None)
         price_axis(ax)
         ax.set_xlim(0.0, 1.0)
@@ -139,7 +139,7 @@ class LadderChart(Chart):
         s = self._ladder
         if s is None:
             return
-        w_pt, h_pt = self.fig.get_size_inches() * 72.0
+        w_pt, h_pt = self.fig.get_size_inches() * 72.0   # axes positions are figure fractions
         pos = self.ax.get_position()
         longest = max((len(lv.label) for lv in s.levels), default=0)
         want = 1.0 - (longest * CHAR_PT + 8.0) / max(pos.width * w_pt, 1.0) - 0.05

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Literal
 
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
@@ -75,27 +74,6 @@ def style_axes(ax: Axes, usd_axis: Literal["x", "y"] | None = "y") -> None:
 def price_axis(ax: Axes) -> None:
     """Y tick labels as prices with five significant digits."""
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: price_text(v)))
-
-
-def fit_margins(fig: Figure, left: float, right: float, top: float, bottom: float,
-                hspace_pt: float = 0.0) -> None:
-    """Place the axes with margins in points, whatever the figure's size (cheap, no layout).
-
-    Args:
-        fig: The figure.
-        left: Left margin, points (room for tick labels).
-        right: Right margin, points.
-        top: Top margin, points (title, legend).
-        bottom: Bottom margin, points (tick labels).
-        hspace_pt: Vertical space between stacked axes, points.
-    """
-    w, h = fig.get_size_inches() * 72.0
-    w, h = max(w, 1.0), max(h, 1.0)
-    lo, hi = min(bottom / h, 0.45), max(1 - top / h, 0.55)
-    rows = max(len(fig.axes), 1)
-    axes_h = ((hi - lo) * h - (rows - 1) * hspace_pt) / rows
-    fig.subplots_adjust(left=min(left / w, 0.45), right=max(1 - right / w, 0.55), bottom=lo,
-                        top=hi, hspace=hspace_pt / max(axes_h, 1.0))
 
 
 def add_rect(ax: Axes, x: float, y: float, width: float, height: float, **kw: object) -> Rectangle:
