@@ -115,6 +115,14 @@ def test_totals_line_names_heat_and_cap(sample):
     assert line.startswith("12 trades") and "heat 5.75 % of the 6 % cap" in line
 
 
+def test_key_figures_name_the_worst_cross_case():
+    lines = C.key_figures(compute(wipe_plan()))
+    assert lines[1].startswith("Heat 21.00 % of capital, within the 50 % cap")
+    assert "tail -99,655" in lines[2]
+    assert lines[-1].startswith("Worst case for cross margin (tail move, market down): Cross "
+                                "margin would lose 8,188 USD")
+
+
 @pytest.mark.parametrize(("heat", "level"), [(1, 0), (4.8, 1), (6, 1), (6.01, 2)])
 def test_heat_level(heat, level):
     assert C.heat_level(heat, 6.0) == level

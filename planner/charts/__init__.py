@@ -29,6 +29,7 @@ from planner.charts.tables import (
     cross_view,
     format_value,
     heat_level,
+    key_figures,
     price_text,
     totals_line,
 )
@@ -37,5 +38,5 @@ __all__ = [
     "BUCKET_COLUMNS", "CROSS_COLUMNS", "CROSS_HIDDEN", "LEVEL_KEYS", "TOTAL_LABEL", "ZONE_KEYS",
     "Allocation", "BucketPnl", "CrossPnl", "Ladder", "Level", "Table", "TableColumn", "Zone",
     "allocation", "bucket_pnl", "bucket_view", "cross_pnl", "cross_view", "format_value",
-    "heat_level", "price_ladder", "price_text", "spread_labels", "totals_line",
+    "heat_level", "key_figures", "price_ladder", "price_text", "spread_labels", "totals_line",
 ]

@@ -194,3 +194,26 @@ def totals_line(results: Results) -> str:
             f"{t['margin_usd']:,.0f} USD ({t['margin_use_pct']:.1f} % of capital "
             f"{t['capital_usd']:,.0f}) · heat {t['heat_pct']:.2f} % of the "
             f"{t['heat_cap_pct']:g} % cap · {t['rows_with_alerts']} row(s) with alerts")
+
+
+def key_figures(results: Results) -> list[str]:
+    """The plan in a few sentences: capital, heat, scenario P&L, liquidations, cross, alerts."""
+    t, st = results.totals, results.settings
+    pnl = " · ".join(f"{n} {t[f'pnl_{n}_usd']:,.0f}" for n in SCENARIO_NAMES)
+    liq = " · ".join(f"{n} {t[f'liquidations_{n}']}" for n in SCENARIO_NAMES)
+    worst = results.cross.loc[results.cross["difference_usd"].idxmin()] \
+        if len(results.cross) else None
+    words = ("within", "near", "above")[heat_level(t["heat_pct"], t["heat_cap_pct"])]
+    lines = [
+        f"Capital {t['capital_usd']:,.0f} USD · horizon {st.horizon_hours:g} h · stops at "
+        f"{st.stop_sigma:g} σ unless set · default venue {st.default_venue}",
+        f"Heat {t['heat_pct']:.2f} % of capital, {words} the {t['heat_cap_pct']:g} % cap · "
+        f"margin posted {t['margin_use_pct']:.1f} % of capital",
+        f"Scenario P&L (USD): {pnl} · the tail loss needs "
+        f"{format_value(t['recovery_tail_pct'], 'pct') or '∞'} % to recover",
+        f"Rows liquidated: {liq} · {t['rows_with_alerts']} row(s) with alerts",
+    ]
+    if worst is not None:
+        lines.append(f"Worst case for cross margin ({worst['scenario']} move, market "
+                     f"{worst['direction']}): {worst['verdict']}")
+    return lines

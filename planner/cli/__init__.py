@@ -17,6 +17,7 @@ from types import ModuleType
 COMMANDS: dict[str, str] = {
     "compute": "planner.cli.compute",
     "journal": "planner.cli.journal",
+    "report": "ui.report",
 }
 
 

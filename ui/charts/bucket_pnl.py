@@ -57,8 +57,8 @@ class BucketPnlChart(Chart):
         ax.axhline(0.0, color=INK, linewidth=0.8)
         self.cap_line = ax.axhline(0.0, color=CAP, linestyle="--", linewidth=1.0)
         self.capital_line = ax.axhline(0.0, color=INK, linestyle=":", linewidth=1.0)
-        self.capital_text = ax.text(0.99, 0.0, "", transform=ax.get_yaxis_transform(),
-                                    ha="right", va="bottom", fontsize=SMALL, color=INK)
+        self.capital_text = ax.text(0.01, 0.0, "", transform=ax.get_yaxis_transform(),
+                                    ha="left", va="top", fontsize=SMALL, color=INK)
         self.risk = LineCollection([], colors=INK, linewidths=1.6)
         ax.add_collection(self.risk)
         self.separator = ax.axvline(0.0, color=GRID, linewidth=1.0)
@@ -129,8 +129,8 @@ class BucketPnlChart(Chart):
         for art in (self.capital_line, self.capital_text):
             art.set_visible(s.show_capital)
         self.capital_line.set_ydata([-s.capital_usd] * 2)
-        self.capital_text.set_position((0.99, -s.capital_usd))
-        self.capital_text.set_text(f"capital {usd_short(-s.capital_usd)}")
+        self.capital_text.set_position((0.01, -s.capital_usd))
+        self.capital_text.set_text(f"whole capital {usd_short(-s.capital_usd)}")
 
     def _cap_label(self) -> None:
         if self.legend is not None and self._cap is not None:

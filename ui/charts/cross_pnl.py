@@ -51,8 +51,8 @@ class CrossPnlChart(Chart):
         style_axes(ax)
         ax.axhline(0.0, color=INK, linewidth=0.8)
         self.capital_line = ax.axhline(0.0, color=INK, linestyle=":", linewidth=1.0)
-        self.capital_text = ax.text(0.99, 0.0, "", transform=ax.get_yaxis_transform(),
-                                    ha="right", va="bottom", fontsize=SMALL, color=INK)
+        self.capital_text = ax.text(0.01, 0.0, "", transform=ax.get_yaxis_transform(),
+                                    ha="left", va="top", fontsize=SMALL, color=INK)
         self.bars: dict[str, list[Rectangle]] = {"isolated": [], "cross": []}
         self.notes: dict[str, list[Text]] = {"isolated": [], "cross": []}
         self.scenario_labels: list[Annotation] = []
@@ -133,8 +133,8 @@ class CrossPnlChart(Chart):
         for art in (self.capital_line, self.capital_text):
             art.set_visible(s.show_capital)
         self.capital_line.set_ydata([-s.capital_usd] * 2)
-        self.capital_text.set_position((0.99, -s.capital_usd))
-        self.capital_text.set_text(f"capital {usd_short(-s.capital_usd)}")
+        self.capital_text.set_position((0.01, -s.capital_usd))
+        self.capital_text.set_text(f"whole capital {usd_short(-s.capital_usd)}")
         both = np.concatenate([s.isolated_pnl_usd, s.cross_pnl_usd, [0.0]])
         lo = min(float(both.min()), -s.capital_usd if s.show_capital else 0.0)
         hi = float(both.max())

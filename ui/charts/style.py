@@ -73,7 +73,13 @@ def style_axes(ax: Axes, usd_axis: Literal["x", "y"] | None = "y") -> None:
 
 def price_axis(ax: Axes) -> None:
     """Y tick labels as prices with five significant digits."""
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: price_text(v)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: tick_price(v)))
+
+
+def tick_price(value: float) -> str:
+    """A round tick price without trailing zeros (``46``, ``0.475``, ``65,000``)."""
+    text = price_text(value)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def add_rect(ax: Axes, x: float, y: float, width: float, height: float, **kw: object) -> Rectangle:

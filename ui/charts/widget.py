@@ -17,26 +17,10 @@ from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QVBoxLayout, QWidget
 
-from planner.atomic import atomic_path
 from ui.charts.base import Chart
+from ui.charts.export import save_figure
 
 EXPORT_FORMATS = ("png", "svg")
-
-
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Write ``fig`` to ``path`` atomically; the format follows the suffix (.png, .svg, .pdf).
-
-    Raises:
-        ValueError: The suffix is not a format matplotlib writes.
-        OSError: The file cannot be written.
-    """
-    target = Path(path)
-    fmt = target.suffix.lstrip(".").lower()
-    if fmt not in fig.canvas.get_supported_filetypes():
-        raise ValueError(f"cannot export a chart as {target.suffix or 'a file without suffix'}")
-    with atomic_path(target, suffix=target.suffix) as tmp:
-        fig.savefig(tmp, format=fmt, dpi=150 if fmt == "png" else "figure")
-    return target
 
 
 class Toolbar(NavigationToolbar2QT):

@@ -1,0 +1,145 @@
+"""``report PLAN.xlsx -o report.pdf``: the Portfolio tab's tables and charts, headless.
+
+``-o report.pdf`` writes one PDF (A4 landscape): buckets with the key figures and the margin and
+risk allocation, the isolated-vs-cross table with its verdicts, scenario P&L by bucket and
+isolated vs cross side by side, then the price ladders, three to a page. ``-o report.png`` (or
+``.svg``) writes one file per table and per chart instead, named ``report-<chart>.png``.
+``--journal PATH`` adds the journal charts. Drawn with matplotlib's non-Qt backends (Agg, PDF):
+no display is needed. Exit codes: 0 done, 2 bad input (nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from planner import Plan, Results
+    from ui.charts.pages import Page
+
+NAME = "report"
+HELP = "render the portfolio tables and charts of a plan to a PDF, or one PNG/SVG per chart"
+MAX_LADDERS = 12
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+    p.add_argument("plan", help="plan workbook (.xlsx)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="report.pdf, or OUT.png / OUT.svg for one file per chart "
+                        "(OUT-buckets.png, OUT-isolated-vs-cross.png, …)")
+    p.add_argument("--rows", metavar="ROWS",
+                   help="sheet rows whose price ladder to draw, e.g. 2,5,9 (default: every "
+                        f"trade up to {MAX_LADDERS}, else the {MAX_LADDERS} worst tail losses)")
+    p.add_argument("--journal", metavar="PATH", help="add the charts of this journal file")
+
+
+def ladder_rows(plan: Plan, results: Results, spec: str | None) -> list[tuple[int, int]]:
+    """``(position, sheet row)`` of the trades whose ladders the report draws.
+
+    Raises:
+        ValueError: ``spec`` names a row the plan does not have.
+    """
+    from planner.engine.core import sheet_row_numbers
+
+    numbers = sheet_row_numbers(plan)
+    if spec:
+        where = {n: i for i, n in enumerate(numbers)}
+        try:
+            wanted = [int(part) for part in spec.replace(" ", "").split(",") if part]
+        except ValueError:
+            raise ValueError(f"--rows expects sheet row numbers like 2,5,9, got {spec!r}") \
+                from None
+        missing = [n for n in wanted if n not in where]
+        if missing:
+            raise ValueError(f"--rows: the plan has no trade on sheet row(s) "
+                             f"{', '.join(map(str, missing))}")
+        return [(where[n], n) for n in wanted]
+    order = list(range(len(numbers)))
+    if len(order) > MAX_LADDERS:
+        worst = results.rows["pnl_tail_usd"].to_numpy().argsort(kind="stable")[:MAX_LADDERS]
+        order = sorted(int(i) for i in worst)
+    return [(i, numbers[i]) for i in order]
+
+
+def journal_pages(path: str, plan: Plan, one_per_file: bool) -> list[Page]:
+    """The journal charts of ``path`` (empty, with a note, when this build has none).
+
+    Raises:
+        planner.journal.store.JournalError: The journal cannot be opened.
+    """
+    try:
+        from ui.charts import journal as charts
+    except ImportError:
+        print("note: journal charts are not available in this build; skipped", file=sys.stderr)
+        return []
+    from matplotlib.figure import Figure
+
+    from planner.journal.review import review
+    from planner.journal.store import JournalStore
+    from ui.charts.pages import A4, CHART, Page
+
+    store = JournalStore(path, read_only=True)
+    try:
+        rv = review(store.trades(), capital=plan.settings.capital_usd, scenarios=plan.scenarios)
+    finally:
+        store.close()
+    pages = []
+    for name, draw in charts.CHARTS.items():
+        fig = Figure(figsize=CHART if one_per_file else A4)
+        draw(fig, rv)
+        pages.append(Page(f"journal-{name.replace('_', '-')}", fig))
+    return pages
+
+
+def _load(path: str) -> tuple[Plan, Results]:
+    from planner import PlanError, check_plan, compute, load_plan
+
+    plan = load_plan(path)
+    results = compute(plan)
+    issues = check_plan(plan, results)
+    if issues:
+        raise PlanError(issues)
+    return plan, results
+
+
+def _write(pages: list[Page], out: Path, title: str) -> list[Path]:
+    from ui.charts.export import save_figure, save_pdf
+
+    if out.suffix.lower() == ".pdf":
+        return [save_pdf([p.figure for p in pages], out, title)]
+    return [save_figure(p.figure, out.with_name(f"{out.stem}-{p.slug}{out.suffix}"))
+            for p in pages]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load and check the plan, draw every page, write the PDF or the image files."""
+    from planner import PlanError
+    from planner.cli import fail
+    from planner.journal.store import JournalError
+    from ui.charts.export import FORMATS
+    from ui.charts.pages import chart_files, pdf_pages
+
+    out = Path(args.output)
+    if out.suffix.lower().lstrip(".") not in FORMATS:
+        return fail(f"{out}: the report is written as .pdf, .png or .svg")
+    try:
+        plan, results = _load(args.plan)
+        ladders = ladder_rows(plan, results, args.rows)
+        journal = journal_pages(args.journal, plan, out.suffix.lower() != ".pdf") \
+            if args.journal else []
+    except PlanError as exc:
+        return fail(f"{args.plan}:\n{exc}")
+    except (ValueError, JournalError) as exc:
+        return fail(str(exc))
+    build: Any = pdf_pages if out.suffix.lower() == ".pdf" else chart_files
+    pages = build(Path(args.plan).name, results, ladders, journal)
+    try:
+        written = _write(pages, out, f"Trade plan report · {Path(args.plan).name}")
+    except OSError as exc:
+        return fail(f"cannot write {out}: {exc.strerror or exc}")
+    for path in written:
+        print(path)
+    return 0
