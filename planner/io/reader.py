@@ -1,21 +1,31 @@
 """Read a plan workbook (.xlsx) into a :class:`~planner.model.Plan`.
 
-Sheets: ``Plan`` (required; one header row, one trade a row), ``Settings``, ``Scenarios`` and
-``Venues`` (optional; defaults and the shipped venue profiles otherwise). Output columns in the
-file are ignored (the engine recomputes them); columns unknown to the schema are kept in
-``Plan.extra``. Every bad cell raises :class:`~planner.errors.PlanError` naming sheet, row and
-column; nothing is changed on failure.
+Sheets: ``Plan`` (required: a header row, one trade a row), ``Settings``, ``Scenarios``,
+``Venues`` (optional: defaults and the shipped venue profiles otherwise) and ``Journal``
+(optional). Sheet names and headers are matched case- and space-insensitively; columns may come
+in any order; a unit in brackets after a header is ignored; rows above the header (a title) and
+blank rows are skipped. Output columns in the file are ignored (the engine recomputes them);
+columns unknown to the schema are kept in ``Plan.extra`` and written back on export. A formula
+cell in an input column gives its saved value (a warning when it has none).
+
+Before anything is parsed the file goes through :mod:`planner.io.safety`. Every bad cell raises
+:class:`~planner.errors.PlanError` naming sheet, row and column (all bad cells at once, up to a
+limit); nothing is changed anywhere on failure.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from planner.errors import CellIssue, FileRefused, PlanError
+from planner.errors import CellIssue, PlanError
+from planner.io.cells import CellProblem, clean, is_blank, number, uncached_warnings, verbatim
+from planner.io.ooxml import Book, open_book
+from planner.io.sheetread import SheetData, column_letters, read_sheet
 from planner.model import Plan, Settings
 from planner.schema import BY_KEY, HEADER_LOOKUP, normalise_header
 from planner.tables import scenarios_from_rows, settings_from_rows, venues_from_rows
@@ -23,79 +33,7 @@ from planner.validate import type_trades
 from planner.venues import merge_venues, shipped_venues
 
 PLAN_SHEET = "Plan"
-
-
-def _open(path: Path) -> Any:
-    from openpyxl import load_workbook
-
-    if not path.exists():
-        raise FileRefused(CellIssue(path.name, None, None, "file not found"))
-    try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for non-workbooks
-        why = f"not a readable .xlsx workbook ({exc.__class__.__name__})"
-        raise FileRefused(CellIssue(path.name, None, None, why)) from None
-
-
-def _rows(ws: Any) -> Iterator[tuple[int, list[Any]]]:
-    """Yield ``(sheet_row, values)`` for non-blank rows."""
-    for i, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        vals = list(row)
-        if any(v is not None and not (isinstance(v, str) and not v.strip()) for v in vals):
-            yield i, vals
-
-
-def _sheet(wb: Any, name: str) -> Any | None:
-    for ws in wb.worksheets:
-        if ws.title.strip().lower() == name.lower():
-            return ws
-    return None
-
-
-def _header_rows(ws: Any, sheet: str) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-    rows = list(_rows(ws))
-    if not rows:
-        return [], []
-    header = [str(h).strip() if h is not None else "" for h in rows[0][1]]
-    body = [(r, {h.lower(): v for h, v in zip(header, vals, strict=False) if h})
-            for r, vals in rows[1:]]
-    return header, body
-
-
-def read_plan_sheet(ws: Any) -> tuple[pd.DataFrame, dict[str, str], pd.DataFrame]:
-    """Read the Plan sheet: raw input cells by key, the header seen per key, extra columns.
-
-    Returns:
-        ``(raw, headers, extra)``; ``raw`` and ``extra`` are indexed by spreadsheet row.
-    """
-    rows = list(_rows(ws))
-    if not rows:
-        raise PlanError(CellIssue(PLAN_SHEET, 1, None, "the sheet is empty: no header row"))
-    header_row, header = rows[0]
-    keys: dict[int, str] = {}
-    extra_cols: dict[int, str] = {}
-    headers: dict[str, str] = {}
-    for j, h in enumerate(header):
-        if h is None or not str(h).strip():
-            continue
-        key = HEADER_LOOKUP.get(normalise_header(h))
-        if key is None:
-            extra_cols[j] = str(h).strip()
-        elif key in headers:
-            raise PlanError(CellIssue(PLAN_SHEET, header_row, str(h), "column appears twice"))
-        elif BY_KEY[key].is_input:
-            keys[j], headers[key] = key, str(h).strip()
-        else:
-            headers[key] = str(h).strip()  # an output column: ignored, recomputed
-    body = rows[1:]
-    index = pd.Index([r for r, _ in body], name="sheet_row")
-
-    def cells(j: int) -> list[Any]:
-        return [vals[j] if j < len(vals) else None for _, vals in body]
-
-    raw = pd.DataFrame({k: cells(j) for j, k in keys.items()}, index=index)
-    extra = pd.DataFrame({name: cells(j) for j, name in extra_cols.items()}, index=index)
-    return raw, headers, extra
+HEADER_SEARCH_ROWS = 20
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -106,41 +44,252 @@ def load_plan(path: str | Path) -> Plan:
 
     Returns:
         The plan: typed trades, settings, scenarios, venue profiles (shipped ones merged with
-        the workbook's, the workbook winning), extra columns.
+        the workbook's, the workbook winning), extra columns and journal rows.
 
     Raises:
-        PlanError: The file is not a plan or holds bad cells; the message names where.
+        FileRefused: The file is not a workbook, or is encrypted, macro-enabled or hostile.
+        PlanError: The workbook holds bad cells; the message names sheet, row and column.
     """
-    path = Path(path)
-    wb = _open(path)
+    return load_plan_with_warnings(path)[0]
+
+
+def load_plan_with_warnings(path: str | Path) -> tuple[Plan, list[CellIssue]]:
+    """Like :func:`load_plan`, also returning warnings that did not stop the reading.
+
+    Warnings name cells the planner read but had doubts about: a formula with no saved value
+    (read as blank), values in a column without a header (ignored), rows above the header.
+    """
+    with open_book(Path(path)) as book:
+        return _read(book)
+
+
+def _read(book: Book) -> tuple[Plan, list[CellIssue]]:
+    title = book.find(PLAN_SHEET)
+    if title is None:
+        found = ", ".join(repr(s) for s in book.sheets) or "none"
+        raise PlanError(CellIssue(PLAN_SHEET, None, None, "the workbook has no 'Plan' sheet "
+                                                          f"(its sheets: {found})"))
+    venues = _venues(book)
+    settings = _settings(book, venues)
+    scenarios = _scenarios(book)
+    trades, extra, warnings = read_plan_sheet(book, title, venues)
+    plan = Plan(trades=trades, settings=settings, venues=venues, extra=extra,
+                journal=_journal(book, warnings))
+    return (plan.with_changes(scenarios=scenarios) if scenarios else plan), warnings
+
+
+def _rows(book: Book, name: str) -> SheetData | None:
+    title = book.find(name)
+    if title is None:
+        return None
+    data = read_sheet(book, title)
+    _refuse_merges(data)
+    return data
+
+
+def _refuse_merges(data: SheetData, header_row: int = 1) -> None:
+    if not data.merged:
+        return
+    ref = data.merged[0]
+    top = int("".join(ch for ch in ref.split(":")[0] if ch.isdigit()) or 0)
+    what = "merged header cells" if top <= max(header_row, 1) else "merged cells"
+    raise PlanError(CellIssue(data.title, top or None, None, f"{what} {ref}: unmerge them "
+                              "(Format › Merge cells › Unmerge) so that every column has its "
+                              "own header and every cell its own value"))
+
+
+def _keyed(data: SheetData) -> tuple[list[tuple[int, dict[str, Any]]], list[CellIssue]]:
+    """Header-keyed rows of a small table (Scenarios, Venues); percent cells by ``_pct``."""
+    if not data.rows:
+        return [], []
+    (_, head), *body = data.rows
+    names = {c: str(v).strip().lower().replace(" ", "_") for c, v in head.items()}
+    out, issues = [], []
+    for row, cells in body:
+        keyed = {}
+        for c, v in cells.items():
+            if c not in names:
+                continue
+            try:
+                keyed[names[c]] = clean(v, names[c].endswith("_pct"))
+            except CellProblem as exc:
+                issues.append(CellIssue(data.title, row, names[c], str(exc)))
+        out.append((row, keyed))
+    return out, issues
+
+
+def _checked(parse: Callable[[], Any], issues: list[CellIssue]) -> Any:
     try:
-        return _read(wb)
-    finally:
-        wb.close()
+        value = parse()
+    except PlanError as exc:
+        raise PlanError(issues + exc.issues) from None
+    if issues:
+        raise PlanError(issues)
+    return value
 
 
-def _read(wb: Any) -> Plan:
-    ws = _sheet(wb, PLAN_SHEET)
-    if ws is None:
-        raise PlanError(CellIssue(PLAN_SHEET, None, None, "the workbook has no 'Plan' sheet"))
+def _venues(book: Book) -> dict[str, Any]:
     venues = shipped_venues()
-    vs = _sheet(wb, "Venues")
-    if vs is not None:
-        venues = merge_venues(venues.values(), venues_from_rows(_header_rows(vs, "Venues")[1]))
-    settings = Settings()
-    ss = _sheet(wb, "Settings")
-    if ss is not None:
-        pairs = [(r, v[0], v[1] if len(v) > 1 else None) for r, v in _rows(ss)
-                 if str(v[0]).strip().lower() != "key"]
-        settings = settings_from_rows(pairs, venues)
-    elif settings.default_venue not in venues:
-        raise PlanError(CellIssue("Settings", None, "default_venue",
-                                  f"unknown venue profile {settings.default_venue!r}"))
-    sc = _sheet(wb, "Scenarios")
-    scenarios = scenarios_from_rows(_header_rows(sc, "Scenarios")[1]) if sc is not None else None
-    raw, headers, extra = read_plan_sheet(ws)
-    trades = type_trades(raw, venues, sheet=PLAN_SHEET, headers=headers)
-    trades.attrs["sheet_rows"] = list(raw.index)
-    plan = Plan(trades=trades, settings=settings, venues=venues,
-                extra=extra.reset_index(drop=True) if len(extra.columns) else None)
-    return plan.with_changes(scenarios=scenarios) if scenarios else plan
+    data = _rows(book, "Venues")
+    if data is None:
+        return venues
+    rows, issues = _keyed(data)
+    return merge_venues(venues.values(), _checked(lambda: venues_from_rows(rows, data.title),
+                                                  issues))
+
+
+def _scenarios(book: Book) -> Any:
+    data = _rows(book, "Scenarios")
+    if data is None:
+        return None
+    rows, issues = _keyed(data)
+    return _checked(lambda: scenarios_from_rows(rows, data.title), issues)
+
+
+def _settings(book: Book, venues: dict[str, Any]) -> Settings:
+    data = _rows(book, "Settings")
+    if data is None:
+        if Settings().default_venue not in venues:
+            raise PlanError(CellIssue("Settings", None, "default_venue",
+                                      f"unknown venue profile {Settings().default_venue!r}"))
+        return Settings()
+    pairs, issues = [], []
+    for row, cells in data.rows:
+        key, value = cells.get(0), cells.get(1)
+        if is_blank(key):
+            if not is_blank(value):
+                issues.append(CellIssue(data.title, row, "key", "a value without a key"))
+            continue
+        if str(key).strip().lower() == "key":
+            continue
+        try:
+            pairs.append((row, key, number(value, str(key).strip().endswith("_pct"))
+                          if str(key).strip() != "default_venue" else clean(value, False)))
+        except CellProblem as exc:
+            issues.append(CellIssue(data.title, row, "value", str(exc)))
+    return _checked(lambda: settings_from_rows(pairs, venues, data.title), issues)
+
+
+class _PlanHeader:
+    """Finds the header row of the Plan sheet and says which columns to drop (outputs)."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+        self.inputs: dict[int, str] = {}
+        self.extras: dict[int, str] = {}
+        self.text: dict[int, str] = {}
+
+    def __call__(self, row: int, cells: dict[int, Any]) -> set[int] | None:
+        self.seen += 1
+        keys = {c: HEADER_LOOKUP.get(normalise_header(v)) for c, v in cells.items()
+                if isinstance(v, str)}
+        if not any(keys.values()) and self.seen < HEADER_SEARCH_ROWS:
+            return None
+        drop = set()
+        for c, v in cells.items():
+            key, text = keys.get(c), str(v).strip()
+            self.text[c] = text
+            if key is None:
+                self.extras[c] = text
+            elif BY_KEY[key].is_input:
+                self.inputs[c] = key
+            else:
+                drop.add(c)
+        return drop
+
+
+def _duplicates(title: str, row: int, head: _PlanHeader) -> list[CellIssue]:
+    seen: dict[str, int] = {}
+    issues = []
+    for c in sorted(head.text):
+        norm = head.inputs.get(c) or normalise_header(head.text[c])
+        if norm in seen:
+            issues.append(CellIssue(title, row, head.text[c],
+                                    f"column appears twice (also column "
+                                    f"{column_letters(seen[norm])})"))
+        seen[norm] = c
+    return issues
+
+
+def read_plan_sheet(book: Book, title: str, venues: dict[str, Any]
+                    ) -> tuple[pd.DataFrame, pd.DataFrame | None, list[CellIssue]]:
+    """Read the Plan sheet: typed trades, extra columns (or ``None``) and warnings.
+
+    Raises:
+        PlanError: Bad cells (all of them, up to a limit), duplicate or merged headers.
+    """
+    head = _PlanHeader()
+    data = read_sheet(book, title, head)
+    _refuse_merges(data, data.header_row)
+    issues = _duplicates(title, data.header_row, head)
+    known = {*head.inputs, *head.extras}
+    body = [(r, cells) for r, cells in data.rows if r > data.header_row and
+            any(not is_blank(cells[c]) for c in known.intersection(cells))]
+    warnings = _plan_warnings(title, data, head, body)
+    index = pd.Index([r for r, _ in body], name="sheet_row")
+    raw: dict[str, Any] = {}
+    for c, key in head.inputs.items():
+        raw[key] = _input_column(title, key, head.text[c], [(r, cells.get(c)) for r, cells in body],
+                                 issues)
+    headers = {key: head.text[c] for c, key in head.inputs.items()}
+    try:
+        frame = pd.DataFrame({k: pd.Series(v, index=index, dtype=None if isinstance(
+            v, np.ndarray) else object) for k, v in raw.items()}, index=index)
+        trades = type_trades(frame, venues, sheet=title, headers=headers)
+    except PlanError as exc:
+        seen = {(i.row, i.column) for i in issues}
+        issues += [i for i in exc.issues if (i.row, i.column) not in seen]
+    if issues:
+        raise PlanError(sorted(issues, key=lambda i: (i.row or 0, i.column or "")))
+    trades.attrs["sheet_rows"] = list(index)
+    extra = pd.DataFrame({h: pd.Series([verbatim(cells.get(c)) for _, cells in body],
+                                       dtype=object) for c, h in head.extras.items()})
+    return trades, (extra if head.extras else None), warnings
+
+
+def _input_column(title: str, key: str, header: str, cells: list[tuple[int, Any]],
+                  issues: list[CellIssue]) -> Any:
+    col = BY_KEY[key]
+    percent = col.unit.startswith("%")
+    if col.dtype == "float" and all(type(v) is float or v is None for _, v in cells):
+        return np.array([np.nan if v is None else v for _, v in cells], dtype=float)
+    convert = number if col.dtype == "float" else clean
+    out = []
+    for row, v in cells:
+        try:
+            out.append(convert(v, percent))
+        except CellProblem as exc:
+            issues.append(CellIssue(title, row, header, str(exc)))
+            out.append(None)
+    return out
+
+
+def _plan_warnings(title: str, data: SheetData, head: _PlanHeader,
+                   body: list[tuple[int, dict[int, Any]]]) -> list[CellIssue]:
+    known = {**head.inputs, **head.extras}
+    warnings = uncached_warnings(title, data.uncached, head.text)
+    stray = sorted({c for _, cells in body for c in cells if c not in known
+                    and c not in data.dropped})
+    warnings += [CellIssue(title, None, column_letters(c), "values in a column without a "
+                           "header: ignored (give the column a header to keep it)")
+                 for c in stray]
+    above = [r for r, _ in data.rows if r < data.header_row]
+    if above:
+        warnings.append(CellIssue(title, above[0], None, f"{len(above)} row(s) above the header "
+                                  f"row {data.header_row} ignored"))
+    return warnings
+
+
+def _journal(book: Book, warnings: list[CellIssue]) -> pd.DataFrame | None:
+    from planner.io.journal import JOURNAL_SHEET, read_journal_raw
+    from planner.journal.frame import parse_journal
+
+    title = book.find(JOURNAL_SHEET)
+    if title is None:
+        return None
+    raw, headers, warns = read_journal_raw(book)
+    warnings += warns
+    parsed = parse_journal(raw, sheet=title, tz="UTC", headers=headers)
+    if parsed.issues:
+        raise PlanError(list(parsed.issues))
+    return parsed.frame.reset_index(drop=True)

@@ -1,0 +1,137 @@
+"""Benchmark plan workbook export and import against pandas on a frame of the same shape.
+
+The plan has 10,000 rows (``bench.synth``); the baseline is the engine's result table for that
+plan (the same 10,000 rows × every input and output column) written with
+``pandas.DataFrame.to_excel`` and read with ``pandas.read_excel(engine="openpyxl")``, timed in
+the same run. Ours: ``save_plan`` (every output a live formula carrying its value, formats,
+validation, notes; engine results given) and ``load_plan`` (all safety checks, typing,
+validation). Also times the refusal of each hostile file of ``tests/hostile``.
+
+Targets (issue 3): export ≤ 1.0× and import ≤ 0.5× pandas' time.
+
+Usage: ``python bench/bench_io.py [--rows 10000] [--repeat 3] [--write]``
+(``--write`` updates the workbook section of ``docs/performance.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+START, END = "<!-- io:start -->", "<!-- io:end -->"
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    """Median wall time of ``fn`` in seconds."""
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+def io_figures(rows: int, repeat: int, folder: Path) -> dict[str, float]:
+    """Export and import times of ours and of pandas, in seconds."""
+    import pandas as pd
+
+    from bench.synth import synthetic_plan
+    from planner import compute
+    from planner.io import load_plan, save_plan
+
+    plan = synthetic_plan(rows)
+    results = compute(plan)
+    frame = results.rows
+    ours, theirs = folder / "plan.xlsx", folder / "pandas.xlsx"
+    out = {
+        "ours_export": timed(lambda: save_plan(plan, ours, results), repeat),
+        "pandas_export": timed(lambda: frame.to_excel(theirs, index=False), repeat),
+        "ours_import": timed(lambda: load_plan(ours), repeat),
+        "pandas_import": timed(lambda: pd.read_excel(theirs, engine="openpyxl"), repeat),
+        "ours_mb": ours.stat().st_size / 2**20,
+        "pandas_mb": theirs.stat().st_size / 2**20,
+        "columns": float(frame.shape[1]),
+    }
+    assert load_plan(ours) == plan
+    return out
+
+
+def hostile_figures(folder: Path) -> list[tuple[str, float, str]]:
+    """Time to refuse each hostile file, with the first line of its message."""
+    from hostile.make_hostile import build_all
+
+    from planner import PlanError
+    from planner.io import load_plan
+
+    out = []
+    for name, path in build_all(folder / "hostile").items():
+        t0 = time.perf_counter()
+        try:
+            load_plan(path)
+            message = "(loaded)"
+        except PlanError as exc:
+            message = str(exc).splitlines()[0]
+        out.append((name, time.perf_counter() - t0, message))
+    return out
+
+
+def render(f: dict[str, float], rows: int, hostile: list[tuple[str, float, str]]) -> str:
+    ex, im = f["ours_export"] / f["pandas_export"], f["ours_import"] / f["pandas_import"]
+    lines = [
+        f"Machine: {platform.machine()}, Python {platform.python_version()}; {rows:,} rows × "
+        f"{int(f['columns'])} columns; median of repeated runs.", "",
+        "| operation | ours (s) | pandas (s) | ratio | target |", "|---|---:|---:|---:|---:|",
+        f"| export | {f['ours_export']:.2f} | {f['pandas_export']:.2f} | {ex:.2f}× | ≤ 1.0× "
+        f"{'met' if ex <= 1.0 else 'NOT met'} |",
+        f"| import | {f['ours_import']:.2f} | {f['pandas_import']:.2f} | {im:.2f}× | ≤ 0.5× "
+        f"{'met' if im <= 0.5 else 'NOT met'} |", "",
+        f"File sizes: ours {f['ours_mb']:.1f} MB (formulas, formats, notes), pandas "
+        f"{f['pandas_mb']:.1f} MB (values only).", "",
+        "| hostile file | refused in (s) | message |", "|---|---:|---|",
+    ]
+    lines += [f"| {n} | {t:.2f} | {m.replace('|', '/')[:110]} |" for n, t, m in hostile]
+    return "\n".join(lines)
+
+
+def write_section(table: str) -> None:
+    """Replace (or append) the workbook section of docs/performance.md."""
+    from planner.atomic import atomic_write_text
+
+    doc = ROOT / "docs" / "performance.md"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
+    block = f"{START}\n{table}\n{END}"
+    if START in text:
+        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
+    else:
+        text += f"\n## Workbooks (export and import)\n\n{block}\n"
+    atomic_write_text(doc, text)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--rows", type=int, default=10_000)
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--write", action="store_true", help="update docs/performance.md")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = io_figures(args.rows, args.repeat, Path(tmp))
+        hostile = hostile_figures(Path(tmp))
+    table = render(figures, args.rows, hostile)
+    print(table)
+    if args.write:
+        write_section(table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

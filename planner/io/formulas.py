@@ -1,0 +1,203 @@
+"""Live Excel formulas for every output column of the Plan sheet (SPEC §4–5).
+
+Each formula refers to its row's input cells (``{r}`` stands for the row number) and to defined
+names for the settings, the scenario parameters and the Venues tier table
+(:mod:`planner.io.names`). The operations follow the engine's (``planner/engine``) in the same
+order, so a spreadsheet program computes the same doubles up to rounding. Where the engine gives
+no value (NaN) the formula gives ``""``.
+
+Functions are the ones Excel and LibreOffice share: IF, AND, OR, MIN, MAX, ABS, SQRT, LN, EXP,
+INDEX, MATCH, SUMPRODUCT, ISNUMBER, IFERROR, SUBSTITUTE and ``_xlfn.NORM.S.DIST``.
+
+Tier lookup: each venue's tiers are consecutive rows of the Venues sheet, in ascending
+``max_notional_usd`` (blank = unbounded), as the planner writes them. The row's tier is the first
+whose bound is ≥ the notional: ``MATCH`` finds the venue's first row and ``SUMPRODUCT`` counts
+its bounds below the notional.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from planner.io.names import TOTAL_HEAT, scenario_name
+from planner.model import SCENARIO_NAMES
+from planner.schema import ALERTS, OUTPUT_KEYS
+
+WILDCARDS = ("~", "*", "?")
+
+
+class PlanExpr:
+    """Sub-expressions shared by the Plan formulas, for one layout of columns.
+
+    Args:
+        letters: Column letter of every schema key on the Plan sheet.
+        escape_venue: True when a venue name holds ``~ * ?`` (MATCH would read them as
+            wildcards), so lookups escape them.
+    """
+
+    def __init__(self, letters: Mapping[str, str], escape_venue: bool = False) -> None:
+        self.letters = letters
+        c = self.c
+        self.E, self.L, self.N, self.Q = c("entry_price"), c("leverage"), c("notional_usd"), \
+            c("quantity")
+        self.M, self.LP = c("margin_usd"), c("liquidation_price")
+        self.S = f'IF({c("side")}="short",-1,1)'
+        self.SIG = f"({c('volatility_pct')}/100)"
+        self.SLIP = f"({c('slippage_bps')}/10000)"
+        self.F = f"({c('funding_pct')}/100)"
+        venue = f'IF({c("venue")}="",DefaultVenue,{c("venue")})'
+        key = venue
+        if escape_venue:
+            for ch in WILDCARDS:
+                key = f'SUBSTITUTE({key},"{ch}","~{ch}")'
+        self.VROW = f"MATCH({key},VenueName,0)"
+        self.FEE = f"(INDEX(VenueTakerFeePct,{self.VROW})/100)"
+        self.PERIODS = f"(HorizonHours/INDEX(VenueFundingIntervalHours,{self.VROW}))"
+        self.BYBIT = f'INDEX(VenueFormula,{self.VROW})="bybit"'
+        self.NT = f"SUMPRODUCT(--(VenueName={venue}))"
+        self.K = (f"SUMPRODUCT((VenueName={venue})*ISNUMBER(VenueMaxNotionalUsd)"
+                  f"*(VenueMaxNotionalUsd<{self.N}))")
+        self.TROW = f"({self.VROW}+MIN({self.K},{self.NT}-1))"
+        stop = c("stop_pct")
+        self.STOP = f'IF({stop}="",StopSigma*{self.SIG},{stop}/100)'
+        self.MMR = f"({c('mmr_pct')}/100)"
+        self.DIST = f"MAX({self.S}*({self.E}-{self.LP})/{self.E},0)"
+
+    def c(self, key: str) -> str:
+        """Reference to this row's cell of column ``key``."""
+        return f"{self.letters[key]}{{r}}"
+
+
+def _sizing(x: PlanExpr) -> dict[str, str]:
+    c = x.c
+    risk, loss = c("risk_usd"), c("loss_frac")
+    stressed = f"MAX(StressedSigmaMove*{x.SIG},StressedMinMovePct/100)"
+    return {
+        "risk_usd": f"Capital*{c('risk_pct')}/100",
+        "stop_pct_used": f"{x.STOP}*100",
+        "loss_frac": f"{x.STOP}+2*{x.FEE}+2*{x.SLIP}+{c('delay_frac')}"
+                     f"+MAX({c('funding_frac')},0)",
+        "notional_usd": f'IF({c("sizing")}="margin",{risk}*{x.L},'
+                        f"MAX({risk}-2*{c('gas_usd')},0)/{loss})",
+        "quantity": f"{x.N}/{x.E}",
+        "margin_usd": f"{x.N}/{x.L}+{c('extra_margin_usd')}",
+        "safe_leverage": f'IF({c("side")}="short",1/((1+{stressed})*(1+{x.MMR})-1),'
+                         f"1/(1-(1-MIN({stressed},1))*(1-{x.MMR})))",
+    }
+
+
+def _liquidation(x: PlanExpr) -> dict[str, str]:
+    c = x.c
+    cum = c("maintenance_amount_usd")
+    raw = (f"IF({x.BYBIT},{x.E}-{x.S}*({x.M}-({x.Q}*{x.E}*{x.MMR}-{cum}))/{x.Q},"
+           f"({x.Q}*{x.E}-{x.S}*({x.M}+{cum}))/({x.Q}*(1-{x.S}*{x.MMR})))")
+    bankrupt = f"{x.E}-{x.S}*{x.M}/{x.Q}"
+    return {
+        "tier_max_leverage": f"INDEX(VenueMaxLeverage,{x.TROW})",
+        "mmr_pct": f"INDEX(VenueMmrPct,{x.TROW})",
+        "maintenance_amount_usd": f"INDEX(VenueMaintenanceAmountUsd,{x.TROW})",
+        "maintenance_usd": f"{x.N}*{x.MMR}-{cum}",
+        "liquidation_price": f'IFERROR(IF({raw}>0,{raw},""),"")',
+        "bankruptcy_price": f'IFERROR(IF({bankrupt}>0,{bankrupt},""),"")',
+        "liq_distance_pct": f'IF({x.LP}="","",{x.DIST}*100)',
+        "liq_distance_sigma": f'IF({x.LP}="","",{x.DIST}/{x.SIG})',
+        "stop_beyond_liq": f'IF({x.LP}="",FALSE,{x.STOP}>={x.DIST})',
+    }
+
+
+def _bands_costs(x: PlanExpr) -> dict[str, str]:
+    c = x.c
+    index, target = c("index_price"), c("target_pct")
+    return {
+        "stop_price": f"{x.E}*(1-{x.S}*{x.STOP})",
+        "trim_price": f"{x.E}*(1-{x.S}*TrimSigma*{x.SIG})",
+        "review_price": f"{x.E}*(1-{x.S}*ReviewSigma*{x.SIG})",
+        "funding_frac": f"{x.S}*{x.F}*{x.PERIODS}",
+        "delay_frac": f"{x.SIG}*SQRT({c('oracle_delay_s')}/86400)",
+        "funding_usd": f"-{x.N}*{c('funding_frac')}",
+        "costs_usd": f"{x.N}*(2*{x.FEE}+2*{x.SLIP})+2*{c('gas_usd')}",
+        "basis_pct": f'IF({index}="","",({x.E}-{index})/{index}*100)',
+        "reward_risk": f'IF({target}="","",({target}/100)/{x.STOP})',
+    }
+
+
+def touch(x: PlanExpr, barrier: str, vol_mult: str) -> str:
+    """Zero-drift first-passage probability of ``barrier`` within the horizon (SPEC §5).
+
+    With ``b = ln(barrier/E)``, ``v = σ·vol_mult·√T`` and ``h = v²/2`` this is
+    ``Φ(k(b + h)/v) + (E/barrier)·Φ(k(b − h)/v)``, ``k = +1`` for a barrier below the entry and
+    −1 above: the spec's formula with ``ν = −σ²/2`` (``exp(2νb/σ²) = E/barrier``), as the engine
+    evaluates it.
+    """
+    vol = f"({x.SIG}*{vol_mult}*SQRT(HorizonHours/24))"
+    half = f"(0.5*{vol}^2)"
+    b = f"LN({barrier}/{x.E})"
+    k = f"IF({b}<0,1,-1)"
+    phi = "_xlfn.NORM.S.DIST({},TRUE)".format
+    p = f"{phi(f'{k}*({b}+{half})/{vol}')}+({x.E}/{barrier})*{phi(f'{k}*({b}-{half})/{vol}')}"
+    return f"MIN(1,MAX(0,{p}))"
+
+
+def _scenario(x: PlanExpr, n: str) -> dict[str, str]:
+    c = x.c
+
+    def p(field: str) -> str:
+        return scenario_name(n, field)
+
+    move = f"MAX({p('sigma_move')}*{x.SIG},{p('min_move_pct')}/100)"
+    liq, pnl = c(f"liquidated_{n}"), c(f"pnl_{n}_usd")
+    gas = c("gas_usd")
+    exit_ = f"IF(OR({p('gap')},{move}<{x.STOP}),{move},{x.STOP})"
+    costs = f"(2*{x.FEE}+2*({x.SLIP}*{p('slippage_mult')})+{c('delay_frac')}*{p('vol_mult')})"
+    funding = f"{x.N}*{x.PERIODS}*({x.S}*{x.F}+({p('funding_mult')}-1)*ABS({x.F}))"
+    loss = f"MAX(-{pnl},0)"
+    stop_price = c("stop_price")
+    return {
+        f"price_{n}": f"MAX({x.E}*(1-{x.S}*{move}),0)",
+        f"liquidated_{n}": f'IF({x.LP}="",FALSE,AND({move}>={x.DIST},'
+                           f"OR({p('gap')},{x.STOP}>={x.DIST})))",
+        f"pnl_{n}_usd": f"IF({liq},-({x.M}+{x.N}*{x.FEE}+{gas}*{p('gas_mult')}),"
+                        f"-{x.N}*({exit_}+{costs})-{funding}-2*{gas}*{p('gas_mult')})",
+        f"recovery_{n}_pct": f'IF({loss}>=Capital,"",{loss}/(Capital-{loss})*100)',
+        f"p_liq_{n}": f'IF({x.LP}="",0,{touch(x, x.LP, p("vol_mult"))})',
+        f"p_stop_{n}": f"IF({stop_price}>0,{touch(x, stop_price, p('vol_mult'))},0)",
+    }
+
+
+def _alerts(x: PlanExpr) -> dict[str, str]:
+    c = x.c
+    basis = c("basis_pct")
+    ruin = ",".join(f"MAX(-{c(f'pnl_{n}_usd')},0)>=Capital" for n in SCENARIO_NAMES)
+    return {
+        "alert_funding": f"ABS({c('funding_pct')})>=FundingAlertPct",
+        "alert_basis": f'IF({basis}="",0,ABS({basis}))>=BasisAlertPct',
+        "alert_leverage_tier": f"OR({x.L}>{c('tier_max_leverage')}*(1+1E-12),{x.K}>={x.NT})",
+        "alert_leverage_safe": f"{x.L}>{c('safe_leverage')}*(1+1E-12)",
+        "alert_heat": f"{TOTAL_HEAT}>HeatCapPct",
+        "alert_ruin": f"OR({ruin})",
+        "alert_count": "+".join(f"{c(k)}*1" for k in ALERTS),
+    }
+
+
+GROUPS: tuple[Callable[[PlanExpr], dict[str, str]], ...] = (
+    _sizing, _liquidation, _bands_costs, _alerts,
+    *(lambda x, n=n: _scenario(x, n) for n in SCENARIO_NAMES),
+)
+
+
+def plan_formulas(letters: Mapping[str, str], escape_venue: bool = False) -> dict[str, str]:
+    """A formula (``{r}`` = row number) for every output column of the schema.
+
+    Raises:
+        KeyError: An output column has no formula (a new schema column needs one here).
+    """
+    x = PlanExpr(letters, escape_venue)
+    found: dict[str, str] = {}
+    for group in GROUPS:
+        found.update(group(x))
+    return {k: found[k] for k in OUTPUT_KEYS}
+
+
+def needs_venue_escape(names: object) -> bool:
+    """True when any venue name holds a character MATCH reads as a wildcard."""
+    return any(ch in str(n) for n in names for ch in WILDCARDS)  # type: ignore[attr-defined]
