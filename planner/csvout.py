@@ -1,12 +1,17 @@
-"""CSV output with formula-injection escaping (OWASP).
+"""CSV output with formula-injection escaping (OWASP "CSV injection").
 
-Text cells that begin with ``=``, ``+``, ``-``, ``@``, tab or carriage return get a leading
-apostrophe so no spreadsheet runs them.
+A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+leading apostrophe, so no spreadsheet program opening the CSV runs it as a formula (a note
+``=HYPERLINK("http://…")`` is shown as text). Numbers are never touched (``-5`` stays a number).
+Column headers are escaped the same way, since extra columns carry the user's own headers. Our
+own reader undoes the escape (:func:`unescape_cell`), so a round trip is lossless.
 """
 
 from __future__ import annotations
 
 import io
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -29,12 +34,24 @@ def unescape_cell(value: object) -> object:
     return value
 
 
-def frame_to_csv(frame: pd.DataFrame, path: str) -> None:
-    """Write ``frame`` as UTF-8 CSV atomically, escaping text cells."""
+def escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell and header escaped (numbers untouched)."""
     out = frame.copy()
     for c in out.columns:
-        if out[c].dtype == object:
-            out[c] = out[c].map(escape_cell)
+        if not _numeric(out[c]):
+            out[c] = out[c].astype(object).map(escape_cell)
+    out.columns = [escape_cell(str(c)) for c in out.columns]
+    return out
+
+
+def _numeric(col: pd.Series) -> bool:
+    dtype: Any = col.dtype
+    return bool(pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_bool_dtype(dtype)
+                or pd.api.types.is_datetime64_any_dtype(dtype))
+
+
+def frame_to_csv(frame: pd.DataFrame, path: str | Path) -> None:
+    """Write ``frame`` as UTF-8 CSV atomically, escaping text cells and headers."""
     buf = io.StringIO()
-    out.to_csv(buf, index=False)
+    escape_frame(frame).to_csv(buf, index=False, lineterminator="\n")
     atomic_write_text(path, buf.getvalue())

@@ -16,6 +16,7 @@ from types import ModuleType
 #: Command name -> module path. Add a command by adding its module here.
 COMMANDS: dict[str, str] = {
     "compute": "planner.cli.compute",
+    "export": "planner.cli.export",
     "journal": "planner.cli.journal",
     "report": "ui.report",
 }

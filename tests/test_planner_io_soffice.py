@@ -1,0 +1,236 @@
+"""Independent check: LibreOffice recalculates our exported workbooks to the engine's numbers.
+
+Every workbook is exported, then converted by LibreOffice headless (one ``soffice`` call for all
+files) with a private profile whose settings force recalculation of every formula on load; the
+recalculated values are read back with openpyxl and every formula cell of the export is compared
+with the engine (relative 1e-9; blanks must match). One workbook is written with deliberately
+stale cached values (inputs edited after computing) so the check fails unless LibreOffice really
+recalculated.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from planner import Plan, Scenario, Tier, VenueProfile, compute, load_plan, save_plan
+from planner.io.journal import derived_values
+from planner.journal.frame import parse_journal
+from planner.model import DEFAULT_SCENARIOS
+from planner.schema import BY_KEY, HEADER_LOOKUP, normalise_header
+from tests.conftest import make_plan
+
+pytestmark = pytest.mark.soffice
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!")
+RECALC = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+ xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode"
+ oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode"
+ oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def custom_venues() -> dict[str, VenueProfile]:
+    """Edited and invented profiles: bybit family with cum, bounded tiers, wildcard names."""
+    return {
+        "My*Venue?": VenueProfile("My*Venue?", "bybit", 0.06, 0.01, 4.0, (
+            Tier(20_000.0, 50.0, 0.5, 0.0), Tier(200_000.0, 25.0, 1.0, 100.0),
+            Tier(float("inf"), 10.0, 2.5, 3_100.0)), "2024-06-01", "edited by hand"),
+        "Tiny": VenueProfile("Tiny", "binance", 0.04, 0.02, 8.0, (
+            Tier(1_000.0, 20.0, 1.0, 0.0), Tier(5_000.0, 10.0, 2.0, 10.0)), "", ""),
+    }
+
+
+def generated_plan(seed: int, n: int = 40) -> Plan:
+    """A plan exercising every branch: venues, sides, sizing, blanks, overflow, ruin, no LP."""
+    rng = np.random.default_rng(seed)
+    base = make_plan([{"symbol": "X", "entry_price": 1.0, "volatility_pct": 1.0}])
+    venues = {**base.venues, **custom_venues()}
+    names = np.array(["", *venues], dtype=object)
+
+    def pick(options, size=n):
+        return np.array(options, dtype=object)[rng.integers(0, len(options), size)]
+
+    def maybe(values, p):
+        return np.where(rng.random(n) < p, np.nan, values)
+
+    entry = np.round(np.exp(rng.uniform(np.log(0.05), np.log(70_000), n)), 4)
+    rows = pd.DataFrame({
+        "symbol": pick(["BTCUSDT", "ETH", "=HYPERLINK(\"x\")", "@SUM(A1)", "sol-perp"]),
+        "bucket": pick(["directional", "hedging", "market-making", "Alpha", "alpha"]),
+        "side": pick(["long", "short"]), "venue": names[rng.integers(0, len(names), n)],
+        "entry_price": entry, "leverage": rng.integers(1, 60, n).astype(float),
+        "volatility_pct": np.round(rng.uniform(0.5, 12, n), 3),
+        "risk_pct": np.round(rng.uniform(0.05, 3, n), 3),
+        "stop_pct": maybe(np.round(rng.uniform(0.5, 15, n), 2), 0.5),
+        "target_pct": maybe(np.round(rng.uniform(1, 30, n), 2), 0.5),
+        "funding_pct": np.round(rng.normal(0.01, 0.04, n), 4),
+        "index_price": maybe(np.round(entry * rng.normal(1, 0.02, n), 4), 0.6),
+        "slippage_bps": np.round(rng.uniform(0, 30, n), 1),
+        "gas_usd": np.where(rng.random(n) < 0.7, 0.0, np.round(rng.uniform(0, 5, n), 2)),
+        "extra_margin_usd": np.where(rng.random(n) < 0.7, 0.0, np.round(rng.uniform(0, 500, n))),
+        "sizing": pick(["risk", "risk", "risk", "margin"]),
+        "oracle_delay_s": np.where(rng.random(n) < 0.6, 0.0, np.round(rng.uniform(0, 8, n), 1)),
+        "notes": pick(["", "+1", "-x", "plain note", "line\nbreak"]),
+    }, index=range(2, n + 2))
+    edge = {"leverage": 1.0, "side": "long", "extra_margin_usd": 2_000.0, "venue": "Generic"}
+    rows.loc[2, list(edge)] = list(edge.values())          # long at 1x: no liquidation price
+    rows.loc[3, ["gas_usd", "risk_pct", "sizing"]] = [10_000.0, 0.1, "risk"]  # notional 0
+    rows.loc[4, ["volatility_pct", "stop_pct", "side"]] = [80.0, np.nan, "long"]  # stop < 0
+    rows.loc[5, ["risk_pct", "sizing", "leverage"]] = [60.0, "margin", 20.0]  # ruin
+    rows.loc[6, ["venue", "risk_pct", "sizing", "leverage"]] = ["Tiny", 5.0, "margin", 10.0]
+    from planner import type_trades
+
+    trades = type_trades(rows, venues)
+    extra = pd.DataFrame({"Desk": pick(["A", "B", None]), "Score": rng.integers(0, 9, n) * 1.0},
+                         dtype=object)
+    scenarios = tuple(s if s.name != "stressed" else Scenario("stressed", 2.0, 8.0, 1.5, 4.0, 2.0,
+                                                              3.0, True)
+                      for s in DEFAULT_SCENARIOS)
+    settings = base.settings.with_changes(capital_usd=250_000.0, horizon_hours=36.0,
+                                          stop_sigma=1.5, review_sigma=2.5, heat_cap_pct=3.0,
+                                          funding_alert_pct=0.02, default_venue="Bybit")
+    return Plan(trades=trades, settings=settings, scenarios=scenarios, venues=venues,
+                extra=extra, journal=journal_rows())
+
+
+def journal_rows() -> pd.DataFrame:
+    raw = pd.DataFrame({
+        "closed_at": ["2024-05-01T10:00:00Z", "2024-05-02T11:30:00.250Z", "2024-05-03T09:00Z"],
+        "symbol": ["BTCUSDT", "ETHUSDT", "SOL"], "side": ["long", "short", "long"],
+        "entry_price": [60_000, 3_000, None], "exit_price": [61_000, 3_100, None],
+        "quantity": [0.1, 1.0, None], "fees_usd": [5, 2, 1], "planned_risk_usd": [200, 50, None],
+        "reported_pnl_usd": [None, None, -12.5]}, index=[2, 3, 4])
+    return parse_journal(raw, sheet="Journal", tz="UTC").frame.reset_index(drop=True)
+
+
+def recalculate(files: list[Path], out: Path, profile: Path) -> dict[Path, Path]:
+    """Convert ``files`` with LibreOffice (forced recalculation); source -> converted copy."""
+    (profile / "user").mkdir(parents=True, exist_ok=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(RECALC, encoding="utf-8")
+    cmd = [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+           "--convert-to", "xlsx", "--outdir", str(out), *map(str, files)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    converted = {f: out / f.name for f in files}
+    missing = [str(f) for f, c in converted.items() if not c.exists()]
+    assert not missing, f"soffice did not convert {missing}: {done.stdout} {done.stderr}"
+    return converted
+
+
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory):
+    if SOFFICE is None:
+        pytest.skip("LibreOffice (soffice) is not installed, so the independent recalculation "
+                    "check cannot run; install it with scripts/install-system-deps.sh")
+    from planner import sample_plan
+
+    folder = tmp_path_factory.mktemp("soffice")
+    plans = {"sample": sample_plan(), "generated-1": generated_plan(1),
+             "generated-2": generated_plan(2)}
+    stale = generated_plan(3)
+    edited = stale.with_changes(settings=stale.settings.with_changes(capital_usd=90_000.0))
+    trades = edited.trades.copy()
+    trades.loc[0, "entry_price"] *= 1.1
+    edited = edited.with_changes(trades=trades)
+    plans["edited"] = edited
+    exported = {}
+    for name, plan in plans.items():
+        path = folder / f"{name}.xlsx"
+        save_plan(plan, path, compute(stale) if name == "edited" else None)
+        exported[name] = path
+    converted = recalculate(list(exported.values()), folder / "out", folder / "profile")
+    return {name: (plans[name], exported[name], converted[exported[name]]) for name in plans}
+
+
+def same(got, want) -> bool:
+    """LibreOffice's value equals the engine's (relative 1e-9; blanks match blanks)."""
+    if want is None or (isinstance(want, float) and math.isnan(want)):
+        return got in (None, "")
+    if isinstance(want, (bool, np.bool_)):
+        return got is not None and bool(got) == bool(want) and not isinstance(got, str)
+    if not isinstance(got, (int, float)) or isinstance(got, bool):
+        return False
+    return math.isclose(float(got), float(want), rel_tol=1e-9, abs_tol=1e-12)
+
+
+def expected_cells(plan: Plan, exported: Path) -> dict[tuple[str, str], object]:
+    """The engine's value of every formula cell of the export, by (sheet, cell)."""
+    res = compute(plan)
+    wb = load_workbook(exported)
+    out: dict[tuple[str, str], object] = {}
+    ws = wb["Plan"]
+    for cell in ws[1]:
+        key = HEADER_LOOKUP.get(normalise_header(cell.value))
+        if key and not BY_KEY[key].is_input:
+            for i, v in enumerate(res.rows[key]):
+                out[("Plan", f"{cell.column_letter}{i + 2}")] = v
+    ws = wb["Buckets"]
+    for cell in ws[1]:
+        for i, v in enumerate(res.buckets[cell.value]):
+            out[("Buckets", f"{cell.column_letter}{i + 2}")] = v
+    for row in ws.iter_rows(min_row=len(res.buckets) + 4):
+        if row[0].value in res.totals:
+            out[("Buckets", f"B{row[0].row}")] = res.totals[row[0].value]
+    if plan.journal is not None:
+        pnl, r = derived_values(plan.journal)
+        ws = wb["Journal"]
+        head = {c.value: c.column_letter for c in ws[1]}
+        for i in range(len(plan.journal)):
+            out[("Journal", f"{head['realized_pnl_usd']}{i + 2}")] = pnl[i]
+            out[("Journal", f"{head['r_multiple']}{i + 2}")] = r[i]
+    return out
+
+
+def formula_cells(path: Path) -> list[tuple[str, str]]:
+    wb = load_workbook(path)
+    return [(ws.title, c.coordinate) for ws in wb.worksheets for row in ws.iter_rows()
+            for c in row if c.data_type == "f"]
+
+
+@pytest.mark.parametrize("name", ["sample", "generated-1", "generated-2", "edited"])
+def test_libreoffice_recalculates_every_formula_cell_to_the_engines_value(workbooks, name):
+    plan, exported, converted = workbooks[name]
+    expected = expected_cells(plan, exported)
+    cells = formula_cells(exported)
+    assert len(cells) > 50 * len(plan.trades)
+    assert set(cells) <= set(expected), set(cells) - set(expected)
+    got = load_workbook(converted, data_only=True)
+    wrong = [(s, c, got[s][c].value, expected[(s, c)]) for s, c in cells
+             if not same(got[s][c].value, expected[(s, c)])]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("name", ["sample", "generated-1", "generated-2", "edited"])
+def test_no_cell_holds_an_error_value_after_recalculation(workbooks, name):
+    _, _, converted = workbooks[name]
+    wb = load_workbook(converted, data_only=True)
+    errors = [(ws.title, c.coordinate, c.value) for ws in wb.worksheets
+              for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and (c.value in ERRORS or c.value.startswith("Err:"))]
+    assert errors == []
+
+
+def test_the_stale_workbook_really_was_recalculated(workbooks):
+    plan, exported, converted = workbooks["edited"]
+    stale = load_workbook(exported, data_only=True)["Plan"]
+    fresh = load_workbook(converted, data_only=True)["Plan"]
+    col = {c.value: c.column for c in stale[1]}["Risk $"]
+    assert stale.cell(2, col).value == pytest.approx(250_000 * plan.trades["risk_pct"].iat[0] / 100)
+    assert fresh.cell(2, col).value == pytest.approx(90_000 * plan.trades["risk_pct"].iat[0] / 100)
+
+
+@pytest.mark.parametrize("name", ["sample", "generated-1"])
+def test_a_workbook_saved_by_libreoffice_reads_back_to_the_same_plan(workbooks, name):
+    plan, _, converted = workbooks[name]
+    assert load_plan(converted) == plan
