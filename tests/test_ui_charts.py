@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 
 from planner import compute
 from planner.charts import bucket_pnl, price_ladder
@@ -22,8 +23,13 @@ def shown(qtbot, sample):
     tab.show()
     qtbot.waitExposed(tab)
     charts = tab.charts
-    for w in charts.charts():
-        qtbot.waitUntil(lambda w=w: w.draw_count > 0)
+
+    def settled() -> bool:   # layout applied, every chart drawn at its final size
+        QApplication.sendPostedEvents()
+        QApplication.processEvents()
+        return all(w.current for w in charts.charts())
+
+    qtbot.waitUntil(settled)
     return tab
 
 
@@ -37,10 +43,12 @@ def test_charts_redraw_on_plan_change_without_recreating_the_canvas(qtbot, shown
     figures = [w.figure for w in panel.charts()]
     bars = panel.pnl.chart.bars
     first = bars[2][1]                                  # tail bar of "directional"
-    plan = apply(sample, SetCells((1,), ("risk_pct",), (3.0,)))[0]   # ETHUSDT risks 3 %
+    plan = apply(sample, SetCells((1,), ("risk_pct",), (1.0,)))[0]   # ETHUSDT risks 1 %
     res = compute(plan)
-    with qtbot.waitSignals([w.redrawn for w in panel.charts()]):
+    blits = panel.pnl.blit_count
+    with qtbot.waitSignals([w.redrawn for w in panel.charts()[:3]]):
         shown.set_results(plan, res)
+    assert panel.pnl.blit_count == blits + 1       # same axes: only the bars were redrawn
     assert [w.canvas for w in panel.charts()] == canvases
     assert [w.figure for w in panel.charts()] == figures
     assert panel.pnl.chart.bars[2][1] is first          # the same artist, a new height
@@ -52,11 +60,11 @@ def test_charts_redraw_on_plan_change_without_recreating_the_canvas(qtbot, shown
 
 def test_a_new_bucket_rebuilds_the_bars_on_the_same_canvas(qtbot, shown, sample):
     panel = shown.charts
-    canvas = panel.pnl.canvas
+    canvas, draws = panel.pnl.canvas, panel.pnl.draw_count
     plan = apply(sample, SetCells((0,), ("bucket",), ("swing",)))[0]
     with qtbot.waitSignal(panel.pnl.redrawn):
         shown.set_results(plan, compute(plan))
-    assert panel.pnl.canvas is canvas
+    assert panel.pnl.canvas is canvas and panel.pnl.draw_count == draws + 1   # a full draw
     assert len(panel.pnl.chart.bars[0]) == 5            # 4 buckets + the plan total
     labels = [t.get_text() for t in panel.pnl.chart.ax.get_xticklabels()]
     assert labels[-2:] == ["swing", "Plan total"]
@@ -88,6 +96,30 @@ def test_a_hidden_tab_waits_and_catches_up_when_shown(qtbot, shown, sample):
         shown.show()
     assert panel.pnl.chart.ax.get_xticklabels()[0].get_text() == "directional"
     assert panel.cross.chart.capital_line.get_visible()   # the wiped account needs the line
+
+
+def test_the_ladder_is_not_redrawn_for_an_edit_of_another_trade(qtbot, shown, sample,
+                                                                monkeypatch):
+    ladder = shown.charts.ladder
+    calls = []
+    monkeypatch.setattr(ladder, "show_series", calls.append)
+    plan = apply(sample, SetCells((5,), ("risk_pct",), (0.5,)))[0]   # row 0 is on the ladder
+    with qtbot.waitSignal(shown.charts.pnl.redrawn):
+        shown.set_results(plan, compute(plan))
+    assert calls == []
+    plan = apply(plan, SetCells((0,), ("stop_pct",), (4.0,)))[0]
+    shown.set_results(plan, compute(plan))
+    assert len(calls) == 1 and calls[0].levels[3].price == pytest.approx(62_400)
+
+
+def test_an_export_after_live_updates_shows_the_current_bars(qtbot, shown, sample, tmp_path):
+    plan = apply(sample, SetCells((1,), ("risk_pct",), (1.0,)))[0]
+    with qtbot.waitSignal(shown.charts.pnl.redrawn):
+        shown.set_results(plan, compute(plan))
+    img = QImage(str(shown.charts.pnl.export(tmp_path / "pnl.png")))
+    tail = [(x, y) for x in range(0, img.width(), 3) for y in range(0, img.height(), 3)
+            if img.pixelColor(x, y).name() == "#8c1c13"]   # the tail bars' colour
+    assert len(tail) > 100
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])

@@ -17,7 +17,7 @@ from planner.model import SCENARIO_NAMES
 
 F64 = NDArray[np.float64]
 #: A reference line (capital) is drawn only when a loss reaches this share of capital.
-CAPITAL_LINE_SHARE = 0.25
+CAPITAL_LINE_SHARE = 0.5
 
 
 @dataclass(frozen=True)

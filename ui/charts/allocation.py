@@ -13,7 +13,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter
 
 from planner.charts import Allocation
-from ui.charts.base import Chart, Rect
+from ui.charts.base import Chart, Rect, sticky
 from ui.charts.style import (
     CAP,
     FONT,
@@ -58,9 +58,13 @@ class AllocationChart(Chart):
                                              fontsize=SMALL, color=MUTED)
         self.heat_title = self._axis_title(self.heat_ax)
         self.margin_title = self._axis_title(self.margin_ax)
+        self.animate(self.cap_line, self.cap_text, self.free, self.free_text, self.heat_title,
+                     self.margin_title)
         self.segments: dict[str, list[tuple[Rectangle, Text]]] = {"heat": [], "margin": []}
         self._buckets: tuple[str, ...] | None = None
         self._last: Allocation | None = None
+        self._xlim: tuple[float, float] | None = None
+        self._mxlim: tuple[float, float] | None = None
         self.set_titles("Margin and risk by bucket",
                         "heat = what the stops may lose; margin = isolated collateral")
         self.fit()
@@ -70,15 +74,16 @@ class AllocationChart(Chart):
                        fontsize=FONT, color=INK)
 
     def _build(self, buckets: tuple[str, ...]) -> None:
-        for rect, text in self.segments["heat"] + self.segments["margin"]:
-            rect.remove()
-            text.remove()
+        self.forget(*[a for pair in self.segments["heat"] + self.segments["margin"]
+                      for a in pair])
         for key, ax in (("heat", self.heat_ax), ("margin", self.margin_ax)):
             self.segments[key] = [
                 (add_rect(ax, 0.0, -HEIGHT / 2, 0.0, HEIGHT,
                           facecolor=bucket_color(b, buckets), edgecolor="white"),
                  ax.text(0.0, 0.0, "", ha="center", va="center", fontsize=SMALL, color="white"))
                 for b in buckets]
+        self.animate(*[a for key in ("heat", "margin") for pair in self.segments[key]
+                       for a in pair])
         self.set_legend([Patch(color=bucket_color(b, buckets), label=b) for b in buckets],
                         ncol=len(buckets))
         self._buckets = buckets
@@ -89,8 +94,11 @@ class AllocationChart(Chart):
             self._build(series.buckets)
         self._last = series
         heat, margin = float(series.heat_pct.sum()), float(series.margin_pct.sum())
-        self.heat_ax.set_xlim(0.0, max(series.heat_cap_pct, heat) * 1.15 or 1.0)
-        self.margin_ax.set_xlim(0.0, max(100.0, margin * 1.05))
+        top = max(series.heat_cap_pct, heat, 1e-9)
+        self.heat_ax.set_xlim(sticky(self._xlim, 0.0, top, (0.0, 0.15)))
+        self._xlim = self.heat_ax.get_xlim()
+        self.margin_ax.set_xlim(sticky(self._mxlim, 0.0, max(100.0, margin), (0.0, 0.05)))
+        self._mxlim = self.margin_ax.get_xlim()
         self._stack("heat", series.heat_pct)
         self._stack("margin", series.margin_pct)
         self._cap(series.heat_cap_pct, heat)

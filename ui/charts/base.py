@@ -36,12 +36,17 @@ class Chart:
 
     margins: tuple[float, float, float, float] = (48.0, 12.0, 40.0, 30.0)
     hspace: float = 0.0
+    #: True when an update that leaves :meth:`static_key` unchanged may be shown by redrawing
+    #: only the :attr:`animated` artists over a cached background (see ``ui.charts.widget``).
+    blit = True
 
     def __init__(self, fig: Figure, rect: Rect = (0.0, 0.0, 1.0, 1.0)) -> None:
         self.fig = fig
         self.rect = rect
         self.axes: list[Axes] = []
         self.legend: Legend | None = None
+        self.animated: list[Artist] = []
+        self.structure = 0
         self.title = self._corner_text(8.0, 6.0, TITLE, INK, "bold")
         self.subtitle = self._corner_text(8.0, 20.0, SMALL + 0.5, MUTED, "normal")
         self.subtitle.set_linespacing(1.25)
@@ -52,6 +57,27 @@ class Chart:
         x0, y0, _w, h = self.rect
         return self.fig.text(x0, y0 + h, "", transform=self.fig.transFigure + offset, va="top",
                              ha="left", fontsize=size, color=color, fontweight=weight)
+
+    def animate(self, *artists: Artist) -> None:
+        """Mark artists that change on a plain data update (bars, value labels, lines)."""
+        for art in artists:
+            art.set_animated(True)
+        self.animated.extend(artists)
+
+    def forget(self, *artists: Artist) -> None:
+        """Remove artists from the figure (and from :attr:`animated`) before a rebuild."""
+        gone = {id(a) for a in artists}
+        self.animated = [a for a in self.animated if id(a) not in gone]
+        for art in artists:
+            art.remove()
+        self.structure += 1
+
+    def static_key(self) -> tuple[Any, ...]:
+        """What the cached background shows: limits, titles, legend, size, structure."""
+        legend = tuple(t.get_text() for t in self.legend.get_texts()) if self.legend else ()
+        return (self.structure, tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.axes),
+                self.title.get_text(), self.subtitle.get_text(), legend,
+                tuple(self.fig.get_size_inches()))
 
     def add_axes(self, n: int = 1) -> list[Axes]:
         """Create ``n`` axes stacked top to bottom (placed by :meth:`fit`)."""
@@ -98,3 +124,19 @@ class Chart:
     def update(self, series: Any) -> None:
         """Show ``series`` (a :mod:`planner.charts` object) by changing the artists in place."""
         raise NotImplementedError
+
+
+def sticky(current: tuple[float, float] | None, lo: float, hi: float,
+           pad: tuple[float, float] = (0.12, 0.06)) -> tuple[float, float]:
+    """Axis limits for data in [lo, hi] that stay put while the data moves a little.
+
+    The current limits are kept while the data fits inside them and fills at least 60 % of
+    them (so an edit redraws only the bars, not the axes); otherwise the data range is padded
+    by ``pad`` (shares of the span below and above).
+    """
+    span = max(hi - lo, 1e-9)
+    if current is not None:
+        c0, c1 = current
+        if c0 <= lo and hi <= c1 and span >= 0.6 * (c1 - c0):
+            return current
+    return lo - pad[0] * span, hi + pad[1] * span

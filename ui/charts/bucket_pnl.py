@@ -15,7 +15,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 
 from planner.charts import BucketPnl
-from ui.charts.base import Chart, Rect
+from ui.charts.base import Chart, Rect, sticky
 from ui.charts.style import (
     CAP,
     GRID,
@@ -62,11 +62,13 @@ class BucketPnlChart(Chart):
         self.risk = LineCollection([], colors=INK, linewidths=1.6)
         ax.add_collection(self.risk)
         self.separator = ax.axvline(0.0, color=GRID, linewidth=1.0)
+        self.animate(self.cap_line, self.capital_line, self.capital_text, self.risk)
         self.bars: list[list[Rectangle]] = []
         self.liq_texts: list[list[Text]] = []
         self._shape: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         self._legend_cols = 0
         self._cap: float | None = None
+        self._ylim: tuple[float, float] | None = None
         self.set_titles("Scenario P&L by bucket", "adverse move on every row, USD")
         self.fit()
 
@@ -89,8 +91,7 @@ class BucketPnlChart(Chart):
         self._cap_label()
 
     def _build(self, groups: tuple[str, ...], scenarios: tuple[str, ...]) -> None:
-        for art in [a for row in self.bars + self.liq_texts for a in row]:
-            art.remove()
+        self.forget(*[a for row in self.bars + self.liq_texts for a in row])
         x = group_x(len(groups))
         offsets = (np.arange(len(scenarios)) - (len(scenarios) - 1) / 2) * WIDTH
         self.bars = [[add_rect(self.ax, xi + off - WIDTH / 2, 0.0, WIDTH, 0.0,
@@ -99,6 +100,7 @@ class BucketPnlChart(Chart):
         self.liq_texts = [[self.ax.text(xi + off, 0.0, "", ha="center", va="top",
                                         fontsize=SMALL - 0.5, color=LOSS) for xi in x]
                           for off in offsets]
+        self.animate(*[a for row in self.bars + self.liq_texts for a in row])
         self.ax.set_xticks(x, [tick_label(g) for g in groups])
         self.ax.set_xlim(-0.6, (x[-1] if len(x) else 0.0) + 0.6)
         self.separator.set_xdata([x[-1] - 0.5 - TOTAL_GAP / 2] * 2 if len(x) else [0.0, 0.0])
@@ -139,6 +141,6 @@ class BucketPnlChart(Chart):
     def _limits(self, s: BucketPnl) -> None:
         lows = [s.pnl_usd.min(initial=0.0), -s.risk_usd.max(initial=0.0), -s.heat_cap_usd]
         lows += [-s.capital_usd] if s.show_capital else []
-        lo, hi = min(lows), max(float(s.pnl_usd.max(initial=0.0)), 0.0)
-        span = max(hi - lo, 1.0)
-        self.ax.set_ylim(lo - 0.12 * span, hi + 0.06 * span)
+        hi = max(float(s.pnl_usd.max(initial=0.0)), 0.0)
+        self.ax.set_ylim(sticky(self._ylim, min(lows), hi))
+        self._ylim = self.ax.get_ylim()

@@ -13,7 +13,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation, Text
 
 from planner.charts import CrossPnl
-from ui.charts.base import Chart, Rect
+from ui.charts.base import Chart, Rect, sticky
 from ui.charts.style import (
     FONT,
     GAIN,
@@ -53,10 +53,12 @@ class CrossPnlChart(Chart):
         self.capital_line = ax.axhline(0.0, color=INK, linestyle=":", linewidth=1.0)
         self.capital_text = ax.text(0.01, 0.0, "", transform=ax.get_yaxis_transform(),
                                     ha="left", va="top", fontsize=SMALL, color=INK)
+        self.animate(self.capital_line, self.capital_text)
         self.bars: dict[str, list[Rectangle]] = {"isolated": [], "cross": []}
         self.notes: dict[str, list[Text]] = {"isolated": [], "cross": []}
         self.scenario_labels: list[Annotation] = []
         self.diffs: list[Annotation] = []
+        self._ylim: tuple[float, float] | None = None
         self._shape: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
         handles: list[Artist] = [Patch(color=c, label=f"{m} margin")
                                  for m, c in MODE_COLORS.items()]
@@ -66,10 +68,7 @@ class CrossPnlChart(Chart):
         self.fit()
 
     def _build(self, scenarios: tuple[str, ...], directions: tuple[str, ...]) -> None:
-        old: list[Artist] = [a for v in self.bars.values() for a in v]
-        old += [a for v in self.notes.values() for a in v]
-        for art in old + list(self.scenario_labels) + list(self.diffs):
-            art.remove()
+        self.forget(*self._dynamic(), *self.scenario_labels)
         x = pair_x(scenarios)
         self.diffs = [self.ax.annotate("", xy=(xi, 0.0), xytext=(0, 3),
                                        textcoords="offset points", ha="center", va="bottom",
@@ -85,7 +84,12 @@ class CrossPnlChart(Chart):
         self.scenario_labels = [self._scenario_label(float(x[[i for i, t in enumerate(scenarios)
                                                               if t == s]].mean()), s)
                                 for s in dict.fromkeys(scenarios)]
+        self.animate(*self._dynamic())
         self._shape = (scenarios, directions)
+
+    def _dynamic(self) -> list[Artist]:
+        arts: list[Artist] = [a for v in self.bars.values() for a in v]
+        return arts + [a for v in self.notes.values() for a in v] + list(self.diffs)
 
     def _scenario_label(self, cx: float, name: str) -> Annotation:
         return self.ax.annotate(name, xy=(cx, 0.0), xycoords=self.ax.get_xaxis_transform(),
@@ -137,7 +141,7 @@ class CrossPnlChart(Chart):
         self.capital_text.set_text(f"whole capital {usd_short(-s.capital_usd)}")
         both = np.concatenate([s.isolated_pnl_usd, s.cross_pnl_usd, [0.0]])
         lo = min(float(both.min()), -s.capital_usd if s.show_capital else 0.0)
-        hi = float(both.max())
-        span = max(hi - lo, 1.0)
         wiped = bool(s.account_liquidated.any())
-        self.ax.set_ylim(lo - (0.3 if wiped else 0.12) * span, hi + 0.1 * span)
+        self.ax.set_ylim(sticky(self._ylim, lo, float(both.max()),
+                                (0.3 if wiped else 0.12, 0.1)))
+        self._ylim = self.ax.get_ylim()

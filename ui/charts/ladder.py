@@ -43,6 +43,7 @@ class LadderChart(Chart):
     """Draws a :class:`planner.charts.Ladder` (or an empty state), updated in place."""
 
     margins = (50.0, 6.0, 52.0, 8.0)
+    blit = False   # nearly every artist moves when the trade changes: always a full draw
 
     def __init__(self, fig: Figure, rect: Rect = (0.0, 0.0, 1.0, 1.0)) -> None:
         super().__init__(fig, rect)

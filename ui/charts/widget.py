@@ -13,7 +13,7 @@ import matplotlib
 from matplotlib.backend_bases import Event
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolbar2QT
 from matplotlib.figure import Figure
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QVBoxLayout, QWidget
 
@@ -44,10 +44,16 @@ class Toolbar(NavigationToolbar2QT):
 
 
 class ChartWidget(QWidget):
-    """One chart: a canvas that is built once and redrawn with ``draw_idle``.
+    """One chart: a canvas that is built once, then redrawn in place.
+
+    An update that changes the axes, titles or legend (the chart's ``static_key``) schedules a
+    full ``draw_idle``. An update that only moves the chart's animated artists (bars, value
+    labels, reference lines) is shown on the next idle turn by restoring the background cached
+    at the last full draw, drawing just those artists and blitting: Agg renders text glyph by
+    glyph, so redrawing every tick label and legend entry would cost far more than the bars.
 
     Signals:
-        redrawn: The canvas has finished drawing (after an update, a resize or a zoom).
+        redrawn: The canvas shows the latest update (after a full draw or a blit).
     """
 
     redrawn = Signal()
@@ -70,18 +76,75 @@ class ChartWidget(QWidget):
         self.canvas.mpl_connect("draw_event", self._drawn)
         self.canvas.mpl_connect("resize_event", self._resized)
         self.draw_count = 0
+        self.blit_count = 0
+        self._background: Any = None
+        self._static: tuple[Any, ...] | None = None
+        self._blit_pending = False
+        self._draw_requested = False
 
     def show_series(self, series: Any) -> None:
         """Update the chart's artists for ``series`` and schedule one redraw."""
         self.chart.update(series)
-        self.canvas.draw_idle()
+        if self.chart.blit and self._background is not None \
+                and self.chart.static_key() == self._static:
+            if not self._blit_pending:
+                self._blit_pending = True
+                QTimer.singleShot(0, self._blit)
+        else:
+            self._background = None
+            self._draw_requested = True
+            self.canvas.draw_idle()
+
+    @property
+    def pending(self) -> bool:
+        """True while an update has not reached the screen yet."""
+        return self._blit_pending or self._draw_requested
+
+    @property
+    def current(self) -> bool:
+        """True when the screen shows the chart as it is (drawn at this size, nothing queued)."""
+        return not self.pending and self._background is not None \
+            and self.chart.static_key() == self._static
+
+    @property
+    def shown_count(self) -> int:
+        """How many times the canvas has shown an update (full draws and blits)."""
+        return self.draw_count + self.blit_count
 
     def export(self, path: str | Path) -> Path:
         """Save the chart as PNG or SVG (by suffix), atomically."""
-        return save_figure(self.figure, path)
+        try:
+            return save_figure(self.figure, path)
+        finally:
+            self._background = None
+            self.canvas.draw_idle()   # saving drew at another resolution
 
     def _drawn(self, _event: Event) -> None:
+        """After a full draw (animated artists left out): cache it, then add them on top."""
+        if self.canvas.is_saving():
+            return
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._static = self.chart.static_key()
+        self._draw_animated()
+        self._draw_requested = False
         self.draw_count += 1
+        self.redrawn.emit()
+
+    def _draw_animated(self) -> None:
+        for art in self.chart.animated:
+            if art.get_visible():
+                self.figure.draw_artist(art)
+
+    def _blit(self) -> None:
+        self._blit_pending = False
+        if self._background is None or self.chart.static_key() != self._static:
+            self._draw_requested = True
+            self.canvas.draw_idle()   # something else changed the axes meanwhile
+            return
+        self.canvas.restore_region(self._background)
+        self._draw_animated()
+        self.canvas.blit(self.figure.bbox)
+        self.blit_count += 1
         self.redrawn.emit()
 
     def _resized(self, _event: Event) -> None:

@@ -32,6 +32,7 @@ class ChartsPanel(QWidget):
         self._grid = QGridLayout(self)
         self._grid.setContentsMargins(0, 0, 0, 0)
         self._columns = 0
+        self._ladder_shown = "<nothing yet>"
         self._arrange(2)
 
     def charts(self) -> list[ChartWidget]:
@@ -63,5 +64,11 @@ class ChartsPanel(QWidget):
         self.show_ladder(results, row)
 
     def show_ladder(self, results: Results, row: int | None) -> None:
-        """Update the price ladder for row position ``row`` (None: the empty state)."""
-        self.ladder.show_series(None if row is None else price_ladder(results, row))
+        """Update the price ladder for row position ``row`` (None: the empty state).
+
+        Skipped when the ladder would not change (an edit of another row).
+        """
+        ladder = None if row is None else price_ladder(results, row)
+        if repr(ladder) != self._ladder_shown:
+            self._ladder_shown = repr(ladder)
+            self.ladder.show_series(ladder)
