@@ -4,7 +4,8 @@ A text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage ret
 leading apostrophe, so no spreadsheet program opening the CSV runs it as a formula (a note
 ``=HYPERLINK("http://…")`` is shown as text). Numbers are never touched (``-5`` stays a number).
 Column headers are escaped the same way, since extra columns carry the user's own headers. Our
-own reader undoes the escape (:func:`unescape_cell`), so a round trip is lossless.
+own reader undoes the escape (:func:`unescape_cell`), so a round trip is lossless. Lines end in
+CRLF (RFC 4180), so a cell holding a line break or a carriage return is always quoted.
 """
 
 from __future__ import annotations
@@ -53,5 +54,5 @@ def _numeric(col: pd.Series) -> bool:
 def frame_to_csv(frame: pd.DataFrame, path: str | Path) -> None:
     """Write ``frame`` as UTF-8 CSV atomically, escaping text cells and headers."""
     buf = io.StringIO()
-    escape_frame(frame).to_csv(buf, index=False, lineterminator="\n")
+    escape_frame(frame).to_csv(buf, index=False, lineterminator="\r\n")  # RFC 4180
     atomic_write_text(path, buf.getvalue())

@@ -127,8 +127,8 @@ def test_the_plan_sheet_has_frozen_headers_filters_dropdowns_alerts_and_notes(ex
     col = _header_index(ws)
     assert ws.freeze_panes == "B2"
     assert ws.auto_filter.ref.startswith("A1:")
-    lists = {next(iter(dv.sqref.ranges)).min_col: dv.formula1 for dv in ws.data_validations.dataValidation
-             if dv.type == "list"}
+    lists = {next(iter(dv.sqref.ranges)).min_col: dv.formula1
+             for dv in ws.data_validations.dataValidation if dv.type == "list"}
     assert lists[col["Side"]] == '"long,short"'
     assert lists[col["Venue"]] == "VenueList"
     assert "directional" in lists[col["Bucket"]]

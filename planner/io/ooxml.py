@@ -195,7 +195,7 @@ def _rels(book: Book, part: str) -> dict[str, tuple[str, str]]:
 def _read_workbook(book: Book) -> None:
     part = next((n for t, n in _rels(book, "").values() if t == "officeDocument"), None)
     if part is None or part not in book.zf.namelist():
-        raise refuse(book.path, "not an .xlsx workbook: the package has no workbook part")
+        raise refuse(book.path, "not a readable .xlsx workbook: the package has no workbook part")
     rels = _rels(book, part)
     for kind, name in rels.values():
         if kind in ("styles", "sharedStrings"):

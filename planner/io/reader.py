@@ -240,7 +240,8 @@ def read_plan_sheet(book: Book, title: str, venues: dict[str, Any]
         seen = {(i.row, i.column) for i in issues}
         issues += [i for i in exc.issues if (i.row, i.column) not in seen]
     if issues:
-        raise PlanError(sorted(issues, key=lambda i: (i.row or 0, i.column or "")))
+        first = {(i.row, i.column): i for i in reversed(issues)}
+        raise PlanError(sorted(first.values(), key=lambda i: (i.row or 0, i.column or "")))
     trades.attrs["sheet_rows"] = list(index)
     extra = pd.DataFrame({h: pd.Series([verbatim(cells.get(c)) for _, cells in body],
                                        dtype=object) for c, h in head.extras.items()})

@@ -65,7 +65,7 @@ def _sniff(path: Path) -> None:
         raise refuse(path, _ole_message(path))
     if head[:4] not in (b"PK\x03\x04", b"PK\x05\x06"):
         kind = "text (a CSV?)" if _looks_like_text(path) else "not a zip package"
-        raise refuse(path, f"not an .xlsx workbook: the file is {kind}")
+        raise refuse(path, f"not a readable .xlsx workbook: the file is {kind}")
 
 
 def _looks_like_text(path: Path) -> bool:
@@ -153,7 +153,8 @@ def _check_kind(zf: zipfile.ZipFile, names: list[str], path: Path) -> None:
     if "mimetype" in lowered and "content.xml" in lowered:
         raise refuse(path, f"this is an OpenDocument spreadsheet (.ods), not .xlsx; {SAVE_AS}")
     if "[content_types].xml" not in lowered:
-        raise refuse(path, "not an .xlsx workbook: the zip package has no [Content_Types].xml")
+        raise refuse(path, "not a readable .xlsx workbook: the zip package has no "
+                           "[Content_Types].xml")
     types = read_small(zf, names[lowered.index("[content_types].xml")], path).decode(
         "utf-8", "replace")
     if any(n.endswith("vbaproject.bin") for n in lowered) or any(m in types for m in MACRO_TYPES):

@@ -267,12 +267,12 @@ class _SheetReader:
                 formula = True
             elif ch.tag == self.IS:
                 inline = ch
+        v = None if v_el is None else (v_el.text or "")
         if formula:
             self.out.formulas.add((row, col))
-            if v_el is None and t != "inlineStr":
+            if (v_el is None and t != "inlineStr") or (not v and t in (None, "n", "b", "e")):
                 self.out.uncached.append((row, col))
                 return None
-        v = None if v_el is None else (v_el.text or "")
         if t is None or t == "n":
             return self._number(v, c.get("s")) if v else None
         return self._typed(t, v, inline)
