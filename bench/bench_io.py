@@ -99,8 +99,13 @@ def render(f: dict[str, float], rows: int, hostile: list[tuple[str, float, str]]
         f"{f['pandas_mb']:.1f} MB (values only).", "",
         "| hostile file | refused in (s) | message |", "|---|---:|---|",
     ]
-    lines += [f"| {n} | {t:.2f} | {m.replace('|', '/')[:110]} |" for n, t, m in hostile]
+    lines += [f"| {n} | {t:.2f} | {_short(m)} |" for n, t, m in hostile]
     return "\n".join(lines)
+
+
+def _short(message: str, width: int = 100) -> str:
+    text = message.replace("|", "/")
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " …"
 
 
 def write_section(table: str) -> None:
