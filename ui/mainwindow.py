@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
             from planner import sample_plan
 
             document = PlanDocument(sample_plan(), name=SAMPLE_NAME)
+        document.setParent(self)  # the window owns its document (same lifetime)
         self.document = document
         self.prefs = prefs or Prefs()
         self.files = FileActions(self, document, self.prefs)
@@ -131,7 +132,19 @@ class MainWindow(QMainWindow):
         tab = PortfolioTab(parent)
         tab.bucket_selected.connect(self._bucket_selected)
         tab.set_results(self.document.plan, self.document.results)
+        tab.set_selected_row(self._current_plan_row())
+        self.plan_tab.view.selectionModel().currentChanged.connect(self._grid_row_changed)
         return tab
+
+    # The Portfolio tab's price ladder follows the grid's current trade (issue 5).
+    def _current_plan_row(self) -> int | None:
+        index, model = self.plan_tab.view.currentIndex(), self.plan_tab.model
+        return model.plan_row(index.row()) if 0 <= index.row() < model.rowCount() else None
+
+    def _grid_row_changed(self, *_: Any) -> None:
+        tab = self.portfolio.widget
+        if tab is not None:
+            tab.set_selected_row(self._current_plan_row())  # type: ignore[attr-defined]
 
     def _bucket_selected(self, bucket: str) -> None:
         self.plan_tab.set_bucket_filter(bucket)
