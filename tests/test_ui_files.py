@@ -143,3 +143,12 @@ def test_open_recent_and_drop_a_workbook(qtbot, window, answers, tmp_path):
     window.dropEvent(drop)
     assert window.document.path == tmp_path / "a.xlsx"
     assert len(window.document.plan.trades) == 12
+
+
+def test_without_a_file_the_sample_workbook_opens_as_an_untitled_copy(qtbot):
+    from ui.files import sample_plan_path
+
+    w = MainWindow(prefs=Prefs())
+    qtbot.addWidget(w)
+    assert w.document.plan == load_plan(sample_plan_path())
+    assert w.document.path is None and w.windowTitle().startswith("Sample plan")

@@ -11,9 +11,11 @@ a seam a test can answer instead of a dialog:
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -23,6 +25,9 @@ from planner.errors import PlanError
 from ui.document import PlanDocument
 from ui.prefs import Prefs
 
+if TYPE_CHECKING:
+    from planner import Plan
+
 RECENT_KEY = "files/recent"
 MAX_RECENT = 8
 FILTER = "Plan workbooks (*.xlsx)"
@@ -30,8 +35,23 @@ SAMPLE_NAME = "Sample plan"
 
 
 def sample_plan_path() -> Path:
-    """The bundled sample workbook (its plan is also built in code, without openpyxl)."""
+    """The bundled sample workbook."""
     return Path(__file__).resolve().parent.parent / "resources" / "sample_plan.xlsx"
+
+
+def load_sample() -> Plan:
+    """The bundled sample plan, read from its workbook.
+
+    Built in code instead when the file is missing or unreadable, so the app always opens.
+    """
+    from planner import load_plan, sample_plan
+
+    try:
+        return load_plan(sample_plan_path())
+    except (PlanError, OSError) as exc:
+        sys.stderr.write(f"trade planner: sample workbook not read ({exc}); using the built-in "
+                         "copy\n")
+        return sample_plan()
 
 
 def _default_ask_save(parent: QWidget) -> Callable[[str], str]:
@@ -110,12 +130,13 @@ class FileActions(QObject):
         return True
 
     def open_sample(self) -> bool:
-        """Open the bundled sample plan (as an unsaved copy, so the sample stays intact)."""
-        from planner import sample_plan
+        """Open the bundled sample plan as an untitled copy.
 
+        Save then asks where to write, so the shipped workbook stays intact.
+        """
         if not self.maybe_save():
             return False
-        self._doc.load(sample_plan(), name=SAMPLE_NAME)
+        self._doc.load(load_sample(), name=SAMPLE_NAME)
         return True
 
     def open(self) -> bool:

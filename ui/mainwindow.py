@@ -26,7 +26,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from ui.document import PlanDocument
-from ui.files import SAMPLE_NAME, FileActions
+from ui.files import SAMPLE_NAME, FileActions, load_sample
 from ui.menus import build_menus
 from ui.plan_tab import PlanTab
 from ui.prefs import Prefs
@@ -61,9 +61,7 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         if document is None:
-            from planner import sample_plan
-
-            document = PlanDocument(sample_plan(), name=SAMPLE_NAME)
+            document = PlanDocument(load_sample(), name=SAMPLE_NAME)
         document.setParent(self)  # the window owns its document (same lifetime)
         self.document = document
         self.prefs = prefs or Prefs()

@@ -21,7 +21,7 @@ class ColumnVisibility(QObject):
         super().__init__(parent)
         self._view, self._prefs = view, prefs
         hidden = set(prefs.get_list(PREF_KEY, sorted(HIDDEN_BY_DEFAULT)))
-        self.apply_hidden({k for k in hidden if k in INDEX})
+        self.apply_hidden({k for k in hidden if k in INDEX}, remember=False)
         header = view.horizontalHeader()
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
@@ -30,11 +30,12 @@ class ColumnVisibility(QObject):
         """Keys of the hidden columns."""
         return {c.key for i, c in enumerate(COLUMNS) if self._view.isColumnHidden(i)}
 
-    def apply_hidden(self, hidden: set[str]) -> None:
-        """Hide exactly the columns in ``hidden`` (and remember it)."""
+    def apply_hidden(self, hidden: set[str], remember: bool = True) -> None:
+        """Hide exactly the columns in ``hidden`` (and remember it for the next start)."""
         for i, c in enumerate(COLUMNS):
             self._view.setColumnHidden(i, c.key in hidden)
-        self._prefs.set(PREF_KEY, sorted(hidden))
+        if remember:
+            self._prefs.set(PREF_KEY, sorted(hidden))
 
     def set_visible(self, keys: list[str], visible: bool) -> None:
         """Show or hide some columns."""
