@@ -18,6 +18,7 @@ EXPECTED: dict[str, tuple[str, tuple[int | None, str | None] | None]] = {
     "not a workbook": ("not a readable .xlsx workbook: the file is text", None),
     "empty file": ("the file is empty", None),
     "truncated": ("the workbook is damaged", None),
+    "corrupted data": ("the workbook is damaged", None),
     "word document": ("not an Excel workbook", None),
     "encrypted": ("password-protected", None),
     "legacy xls": ("Excel 97-2003 (.xls)", None),

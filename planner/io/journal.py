@@ -173,10 +173,10 @@ def load_journal(path: str | Path, tz: str = "UTC") -> Any:
     Raises:
         FileRefused: The file is refused (see :mod:`planner.io.safety`) or has no Journal sheet.
     """
-    from planner.io.safety import refuse
+    from planner.io.safety import refuse, unreadable_as_refused
     from planner.journal.frame import parse_journal
 
-    with open_book(path) as book:
+    with unreadable_as_refused(path), open_book(path) as book:
         if book.find(JOURNAL_SHEET) is None:
             raise refuse(path, "the workbook has no 'Journal' sheet")
         raw, headers, _ = read_journal_raw(book)

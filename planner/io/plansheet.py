@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from planner.errors import CellIssue, PlanError
@@ -24,7 +23,15 @@ from planner.io.styles import (
     validate_column,
 )
 from planner.model import Plan
-from planner.schema import ALERTS, BY_KEY, HEADER_LOOKUP, INPUTS, OUTPUTS, normalise_header
+from planner.schema import (
+    ALERTS,
+    BY_KEY,
+    HEADER_LOOKUP,
+    INPUTS,
+    OUTPUT_KEYS,
+    OUTPUTS,
+    normalise_header,
+)
 
 PLAN_SHEET = "Plan"
 
@@ -130,12 +137,5 @@ def _decorate(ws: Any, wb: Any, formats: Formats, layout: PlanLayout, plan: Plan
     buckets = sorted(set(plan.trades["bucket"].astype(str)) - {""})
     for c in INPUTS:
         validate_column(ws, c, layout.index[c.key], layout.n + SPARE_ROWS, buckets)
-    flags = [c.key for c in OUTPUTS if c.dtype == "bool" and c.key != "stop_beyond_liq"
-             and (c.key in ALERTS or c.key.startswith("liquidated_"))]
-    alert_formats(ws, wb, layout.letters, layout.index, layout.n,
-                  [*flags, "stop_beyond_liq"])
-
-
-def frame_values(frame: pd.DataFrame, key: str) -> np.ndarray:
-    """A column as an object array (for auto-typed cells)."""
-    return frame[key].to_numpy(dtype=object)
+    flags = [k for k in OUTPUT_KEYS if k in ALERTS or k.startswith("liquidated_")]
+    alert_formats(ws, wb, layout.letters, layout.index, layout.n, flags)

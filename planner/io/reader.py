@@ -25,6 +25,7 @@ import pandas as pd
 from planner.errors import CellIssue, PlanError
 from planner.io.cells import CellProblem, clean, is_blank, number, uncached_warnings, verbatim
 from planner.io.ooxml import Book, open_book
+from planner.io.safety import unreadable_as_refused
 from planner.io.sheetread import SheetData, column_letters, read_sheet
 from planner.model import Plan, Settings
 from planner.schema import BY_KEY, HEADER_LOOKUP, normalise_header
@@ -59,7 +60,7 @@ def load_plan_with_warnings(path: str | Path) -> tuple[Plan, list[CellIssue]]:
     Warnings name cells the planner read but had doubts about: a formula with no saved value
     (read as blank), values in a column without a header (ignored), rows above the header.
     """
-    with open_book(Path(path)) as book:
+    with unreadable_as_refused(path), open_book(Path(path)) as book:
         return _read(book)
 
 
@@ -225,27 +226,30 @@ def read_plan_sheet(book: Book, title: str, venues: dict[str, Any]
     known = {*head.inputs, *head.extras}
     body = [(r, cells) for r, cells in data.rows if r > data.header_row and
             any(not is_blank(cells[c]) for c in known.intersection(cells))]
-    warnings = _plan_warnings(title, data, head, body)
+    trades = _trades(title, head, body, venues, issues)
+    extra = pd.DataFrame({h: pd.Series([verbatim(cells.get(c)) for _, cells in body],
+                                       dtype=object) for c, h in head.extras.items()})
+    return trades, (extra if head.extras else None), _plan_warnings(title, data, head, body)
+
+
+def _trades(title: str, head: _PlanHeader, body: list[tuple[int, dict[int, Any]]],
+            venues: dict[str, Any], issues: list[CellIssue]) -> pd.DataFrame:
+    """Type and validate the input columns; raise every problem at once (one per cell)."""
     index = pd.Index([r for r, _ in body], name="sheet_row")
-    raw: dict[str, Any] = {}
-    for c, key in head.inputs.items():
-        raw[key] = _input_column(title, key, head.text[c], [(r, cells.get(c)) for r, cells in body],
-                                 issues)
-    headers = {key: head.text[c] for c, key in head.inputs.items()}
+    raw = {key: _input_column(title, key, head.text[c], [(r, cells.get(c)) for r, cells in body],
+                              issues) for c, key in head.inputs.items()}
+    frame = pd.DataFrame({k: pd.Series(v, index=index, dtype=None if isinstance(
+        v, np.ndarray) else object) for k, v in raw.items()}, index=index)
     try:
-        frame = pd.DataFrame({k: pd.Series(v, index=index, dtype=None if isinstance(
-            v, np.ndarray) else object) for k, v in raw.items()}, index=index)
-        trades = type_trades(frame, venues, sheet=title, headers=headers)
+        trades = type_trades(frame, venues, sheet=title,
+                             headers={key: head.text[c] for c, key in head.inputs.items()})
     except PlanError as exc:
-        seen = {(i.row, i.column) for i in issues}
-        issues += [i for i in exc.issues if (i.row, i.column) not in seen]
+        issues += exc.issues
     if issues:
         first = {(i.row, i.column): i for i in reversed(issues)}
         raise PlanError(sorted(first.values(), key=lambda i: (i.row or 0, i.column or "")))
     trades.attrs["sheet_rows"] = list(index)
-    extra = pd.DataFrame({h: pd.Series([verbatim(cells.get(c)) for _, cells in body],
-                                       dtype=object) for c, h in head.extras.items()})
-    return trades, (extra if head.extras else None), warnings
+    return trades
 
 
 def _input_column(title: str, key: str, header: str, cells: list[tuple[int, Any]],

@@ -14,13 +14,15 @@ Limits are module constants (bytes unless stated).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from planner.errors import CellIssue, FileRefused
+from planner.errors import CellIssue, FileRefused, PlanError
 
 MAX_FILE_BYTES = 256 * 2**20
 MAX_MEMBERS = 1_000
@@ -36,6 +38,22 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTION_MARKERS = ("EncryptionInfo".encode("utf-16-le"), "EncryptedPackage".encode("utf-16-le"))
 MACRO_TYPES = ("macroEnabled", "vbaProject", "ms-office.activeX")
 SAVE_AS = "open it in Excel or LibreOffice and save a copy as an Excel Workbook (.xlsx)"
+
+
+@contextlib.contextmanager
+def unreadable_as_refused(path: Path | str) -> Iterator[None]:
+    """Turn any unexpected failure while reading ``path`` into one :class:`FileRefused`.
+
+    The checks above name every problem they know; this is the net under them, so a damaged
+    file never shows the user a traceback (the original exception stays chained for debugging).
+    """
+    try:
+        yield
+    except PlanError:
+        raise
+    except Exception as exc:
+        raise refuse(path, f"the workbook is damaged or unreadable ({exc.__class__.__name__}: "
+                           f"{exc})") from exc
 
 
 def refuse(path: Path | str, message: str) -> FileRefused:
@@ -181,7 +199,7 @@ def member_chunks(zf: zipfile.ZipFile, name: str, path: Path,
                 yield chunk
     except KeyError:
         raise refuse(path, f"the workbook is damaged: part {name} is missing") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise refuse(path, f"the workbook is damaged: part {name} cannot be read ({exc})") from None
 
 

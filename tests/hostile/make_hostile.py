@@ -296,6 +296,19 @@ def truncated(folder: Path) -> Path:
     return out
 
 
+def corrupted(folder: Path) -> Path:
+    """Our sample workbook with bytes flipped inside the compressed sheet data."""
+    data = bytearray(_sample(folder / "whole-for-corruption.xlsx").read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for i in range(start + 200, start + info.compress_size - 200, 97):
+        data[i] ^= 0x5A
+    out = folder / "corrupted.xlsx"
+    out.write_bytes(bytes(data))
+    return out
+
+
 def empty_file(folder: Path) -> Path:
     """Zero bytes."""
     out = folder / "empty.xlsx"
@@ -321,6 +334,7 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
     "not a workbook": not_a_workbook,
     "empty file": empty_file,
     "truncated": truncated,
+    "corrupted data": corrupted,
     "word document": word_document,
     "encrypted": encrypted,
     "legacy xls": legacy_xls,
