@@ -55,6 +55,9 @@ def settings_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
         if key == "default_venue":
             ws.data_validation(i - 1, 1, i - 1, 1, {"validate": "list",
                                                     "source": f"={VENUE_LIST}"})
+    ws.write_comment(0, 1, "Each value is a named cell (Capital, HorizonHours, StopSigma, …) "
+                     "that the Plan formulas use: edit it here and the plan recalculates.",
+                     {"x_scale": 2.0})
     table_frame(ws, header, len(rows), wide=[3])
     return spec
 
@@ -74,6 +77,8 @@ def scenarios_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
             wb.define_name(scenario_name(sc.name, field), f"={ref}")
     ws.data_validation(1, gap_col, len(rows), gap_col,
                        {"validate": "list", "source": ["yes", "no"]})
+    ws.write_comment(0, 0, "Each parameter is a named cell (NormalSigmaMove, StressedGasMult, "
+                     "TailGap, …) that the Plan formulas use. gap: yes or no.", {"x_scale": 2.0})
     table_frame(ws, SCENARIO_HEADER, len(rows))
     return spec
 
@@ -97,6 +102,13 @@ def venues_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
         wb.define_name(venue_name(key), f"=Venues!${letter}$2:${letter}${last}")
     wb.define_name(VENUE_LIST, f"=Venues!${column_letters(list_col)}$2:"
                                f"${column_letters(list_col)}${max(len(venues), 1) + 1}")
+    ws.write_comment(0, 0, "One row per tier. Keep each venue's tiers on consecutive rows, in "
+                     "ascending max_notional_usd (blank = unbounded): the Plan formulas look "
+                     "tiers up that way. Profile fields are read from a venue's first row.",
+                     {"x_scale": 2.2, "y_scale": 1.4})
+    ws.write_comment(0, VENUE_HEADER.index("max_notional_usd"),
+                     "Inclusive upper bound of the tier's position notional, USD; blank = no "
+                     "upper bound.", {"x_scale": 2.0})
     formula_col = VENUE_HEADER.index("formula")
     ws.data_validation(1, formula_col, last - 1, formula_col,
                        {"validate": "list", "source": ["binance", "bybit"]})
