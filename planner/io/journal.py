@@ -138,8 +138,8 @@ def read_journal_raw(book: Book) -> tuple[pd.DataFrame, dict[str, str], list[Cel
     data = read_sheet(book, title, _choose(headers))
     body = [(r, cells) for r, cells in data.rows if r > data.header_row]
     index = pd.Index([r for r, _ in body], name="sheet_row")
-    raw = {h: [_plain(cells.get(c)) for _, cells in body] for c, h in headers.items()}
-    frame = pd.DataFrame(raw, index=index, dtype=object)
+    frame = pd.DataFrame({h: _column_values([cells.get(c) for _, cells in body], index)
+                          for c, h in headers.items()}, index=index)
     realized = next((c for c, h in headers.items() if h == "realized_pnl_usd"), None)
     if realized is not None:
         given = [None if (r, realized) in data.formulas else v
@@ -152,6 +152,16 @@ def read_journal_raw(book: Book) -> tuple[pd.DataFrame, dict[str, str], list[Cel
                           "formula with no saved value: read as blank")
                 for r, c in data.uncached if c in headers]
     return frame, {k: k for k in frame.columns}, warnings
+
+
+def _column_values(values: list[Any], index: pd.Index) -> pd.Series:
+    """One column of raw cells: numbers as floats when all are, else Python objects."""
+    if all(type(v) is float or v is None for v in values):
+        return pd.Series(np.array([np.nan if v is None else v for v in values], dtype=float),
+                         index=index)
+    if any(isinstance(v, (ExcelError, float)) for v in values):
+        values = [_plain(v) for v in values]
+    return pd.Series(values, index=index, dtype=object)
 
 
 def _plain(v: Any) -> Any:

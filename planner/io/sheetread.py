@@ -17,6 +17,7 @@ it (it is switched off if a chunk holds a CDATA section).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from planner.io.safety import CHUNK, PROLOG_BYTES, check_prolog, member_chunks, 
 
 MAX_ROWS = 250_000
 FIRST = 64 * 2**10
+_DIGITS = "0123456789"
 #: A sheet part larger than this many bytes per row its dimension declares is counted first.
 BYTES_PER_ROW = 64 * 2**10
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]*[0-9]*(?::[A-Z]*([0-9]+))?"')
@@ -103,7 +105,13 @@ def read_sheet(book: Book, title: str, choose: Chooser | None = None) -> SheetDa
     Raises:
         FileRefused: The sheet is too large, or its XML is damaged or hostile.
     """
-    return _SheetReader(book, title, choose).run()
+    enabled = gc.isenabled()
+    gc.disable()  # parsing builds millions of acyclic objects: collections only cost time
+    try:
+        return _SheetReader(book, title, choose).run()
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _SheetReader:
@@ -111,6 +119,7 @@ class _SheetReader:
         self.book, self.choose = book, choose
         self.out = SheetData(title)
         self.styles = book.styles
+        self.special_styles = {str(i) for i in self.styles.dates | self.styles.percents}
         self.last_row = 0
         self.count = 0
         self.raw_rows = 0
@@ -232,18 +241,33 @@ class _SheetReader:
 
     def _cells(self, el: Any, row: int) -> dict[int, Any]:
         cells: dict[int, Any] = {}
-        drop, tag, v_tag = self.out.dropped, self.C, self.V
+        drop, tag, v_tag, lookup = self.out.dropped, self.C, self.V, self.letters
+        special = self.special_styles
         col = -1
         for c in el:
             if c.tag != tag:
                 continue
             ref = c.get("r")
-            col = self._col(ref) if ref else col + 1
+            if ref:
+                col = lookup.get(ref.rstrip(_DIGITS), -1)
+                if col < 0:
+                    col = self._col(ref)
+            else:
+                col += 1
             if col in drop:
                 continue
             if len(c) == 1 and c[0].tag == v_tag and c.get("t") is None:
                 text = c[0].text  # the common case: a plain number
-                value = self._number(text, c.get("s")) if text else None
+                style = c.get("s")
+                if not text:
+                    value = None
+                elif style in special:
+                    value = self._number(text, style)
+                else:
+                    try:
+                        value = float(text)
+                    except ValueError:
+                        value = self._number(text, None)
             else:
                 value = self._value(c, row, col)
             if value is not None and value != "":
