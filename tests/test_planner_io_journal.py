@@ -73,3 +73,19 @@ def test_a_workbook_without_a_journal_sheet_is_refused_clearly(tmp_path, sample)
     (tmp_path / "text.xlsx").write_text("closed_at,symbol\n", encoding="utf-8")
     with pytest.raises(FileRefused, match="not a readable .xlsx workbook"):
         load_journal(tmp_path / "text.xlsx")
+
+
+def test_a_journal_sheet_of_something_else_does_not_stop_the_plan(tmp_path):
+    from planner.io import load_plan_with_warnings
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Plan"
+    ws.append(["Symbol", "Entry", "Vol % (daily)"])
+    ws.append(["BTC", 100, 3])
+    notes = wb.create_sheet("Journal")
+    notes.append(["Dear diary"])
+    wb.save(tmp_path / "diary.xlsx")
+    plan, warnings = load_plan_with_warnings(tmp_path / "diary.xlsx")
+    assert plan.journal is None and len(plan.trades) == 1
+    assert any(w.sheet == "Journal" and "not read as a journal" in w.message for w in warnings)

@@ -294,6 +294,10 @@ def _journal(book: Book, warnings: list[CellIssue]) -> pd.DataFrame | None:
         return None
     raw, headers, warns = read_journal_raw(book)
     warnings += warns
+    if not headers:
+        warnings.append(CellIssue(title, None, None, "no journal header (closed_at, symbol, …) "
+                                  "found: the sheet is not read as a journal"))
+        return None
     parsed = parse_journal(raw, sheet=title, tz="UTC", headers=headers)
     if parsed.issues:
         raise PlanError(list(parsed.issues))
