@@ -65,6 +65,38 @@ def test_save_killed_at_random_points_leaves_old_or_new_file(tmp_path):
     assert seen  # at least one complete file every time
 
 
+FULL_DISK = textwrap.dedent("""
+    import resource, signal, sys
+    sys.path.insert(0, {root!r})
+    from planner import sample_plan, save_plan
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    base = sample_plan()
+    big = base.with_changes(trades=base.trades.sample(20000, replace=True,
+                                                      random_state=1).reset_index(drop=True))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20000, 20000))
+    try:
+        save_plan(big, {path!r})
+    except OSError as exc:
+        print("refused:", exc.strerror or exc)
+        sys.exit(3)
+    sys.exit(0)
+""")
+
+
+def test_full_disk_gives_a_clear_error_and_keeps_the_previous_file(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    save_plan(sample_plan(), path)
+    before = path.read_bytes()
+    proc = subprocess.run([sys.executable, "-c", FULL_DISK.format(root=str(ROOT),
+                                                                  path=str(path))],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3, proc.stderr
+    assert "refused: File too large" in proc.stdout
+    assert path.read_bytes() == before
+    assert load_plan(path) == sample_plan()
+    assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]  # temp file cleaned up
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
 def test_read_only_folder_refuses_cleanly(tmp_path):
     folder = tmp_path / "ro"
