@@ -43,7 +43,7 @@ from planner.tables import (
     venue_rows,
     venues_from_rows,
 )
-from planner.validate import empty_trades, type_trades
+from planner.validate import check_value, empty_trades, parse_number, type_trades
 
 #: Stand-in values for required columns a partial check does not look at.
 _PLACEHOLDER = {c.key: ("x" if c.dtype == "text" else 1.0) for c in INPUTS if c.required}
@@ -79,8 +79,12 @@ def typed_cells(plan: Plan, cells: Sequence[Cell]) -> SetCells:
     values: list[Any] = [None] * len(cells)
     issues: list[CellIssue] = []
     for key, idx in by_key.items():
+        rows, raws = [cells[i][0] for i in idx], [cells[i][2] for i in idx]
         try:
-            typed = _type_column(plan, key, [cells[i][0] for i in idx], [cells[i][2] for i in idx])
+            if BY_KEY[key].dtype == "float":
+                typed = _numbers(key, rows, raws)
+            else:
+                typed = _type_column(plan, key, rows, raws)
         except PlanError as exc:
             issues += exc.issues
             continue
@@ -91,13 +95,42 @@ def typed_cells(plan: Plan, cells: Sequence[Cell]) -> SetCells:
     return SetCells(tuple(c[0] for c in cells), tuple(c[1] for c in cells), tuple(values))
 
 
+def _numbers(key: str, rows: list[int], raws: list[Any]) -> list[float]:
+    """Parse number cells with the rules :func:`type_trades` applies to each cell.
+
+    Blank takes the column's default; :func:`parse_number` and :func:`check_value` judge
+    the rest.
+    """
+    col = BY_KEY[key]
+    out, issues = [], []
+    for row, raw in zip(rows, raws, strict=True):
+        try:
+            x = parse_number(raw, col)
+        except ValueError as exc:
+            issues.append(CellIssue("Plan", row + 1, col.header, str(exc)))
+            continue
+        if math.isnan(x) and col.default is not None:
+            x = float(col.default)
+        why = check_value(col, x)
+        if why:
+            issues.append(CellIssue("Plan", row + 1, col.header, why))
+        out.append(x)
+    if issues:
+        raise PlanError(issues)
+    return out
+
+
 def _type_column(plan: Plan, key: str, rows: list[int], raws: list[Any]) -> list[Any]:
-    """Type one column's cells through :func:`type_trades` (messages name plan rows)."""
+    """Type one column's cells through :func:`type_trades` (messages name plan rows).
+
+    The other columns are given as blanks (required ones as stand-in values) so that only
+    ``key`` is judged and the frame is complete (no defaults to fill in).
+    """
     index = pd.Index([r + 1 for r in rows])
-    raw = pd.DataFrame({key: pd.Series(raws, index=index, dtype=object)})
-    for k, v in _PLACEHOLDER.items():
-        if k != key:
-            raw[k] = v
+    blank = [None] * len(rows)
+    raw = pd.DataFrame({k: pd.Series(raws if k == key else
+                                     [_PLACEHOLDER[k]] * len(rows) if k in _PLACEHOLDER else
+                                     blank, index=index, dtype=object) for k in INPUT_KEYS})
     typed = type_trades(raw, plan.venues)[key].to_numpy()
     return [v.item() if isinstance(v, np.generic) else v for v in typed]
 
@@ -178,11 +211,8 @@ def incomplete_rows(trades: pd.DataFrame) -> np.ndarray:
     for c in INPUTS:
         if not c.required:
             continue
-        col = trades[c.key]
-        if c.dtype == "float":
-            mask |= np.isnan(col.to_numpy(dtype=float, na_value=np.nan))
-        else:
-            mask |= col.fillna("").astype(str).str.strip().to_numpy() == ""
+        col = trades[c.key].to_numpy(dtype=object if c.dtype != "float" else float)
+        mask |= np.isnan(col) if c.dtype == "float" else (col == "") | pd.isna(col)
     return mask
 
 

@@ -61,3 +61,23 @@ def test_start_up_imports_neither_matplotlib_nor_openpyxl():
 
 def test_the_sample_built_in_code_is_the_bundled_workbook():
     assert load_plan(ROOT / "resources" / "sample_plan.xlsx") == sample_plan()
+
+
+def test_installed_pyside_keeps_reference_counts(qapp):
+    """PySide6 6.12.0 loses a reference on every emit / setPen: long sessions would abort."""
+    from ui.qtcompat import leaking_calls
+
+    assert leaking_calls() == [], "this PySide6 build is excluded in pyproject.toml"
+
+
+def test_many_edits_and_paints_do_not_abort_the_process():
+    code = ("import sys; sys.path.insert(0, '.'); from PySide6.QtWidgets import QApplication; "
+            "app = QApplication([]); from ui.mainwindow import MainWindow; w = MainWindow(); "
+            "w.show(); m = w.plan_tab.model; i = m.index(1, 4)\n"
+            "for k in range(400):\n"
+            "    m.setData(i, str(3000 + k % 7 + 1)); w.plan_tab.view.viewport().grab() "
+            "if k % 50 == 0 else None\n"
+            "w.document.undo_stack.setClean(); print('ok')")
+    out = run(["-c", code], {"QT_QPA_PLATFORM": "offscreen"})
+    assert out.returncode == 0, out.stderr[-500:]
+    assert out.stdout.strip().endswith("ok")

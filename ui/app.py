@@ -37,8 +37,10 @@ def run_app(file: str | None = None, *, screenshot: str | None = None) -> int:
 
     from ui.mainwindow import MainWindow
     from ui.prefs import Prefs
+    from ui.qtcompat import warn_if_leaking
 
     app = _application()
+    warn_if_leaking()
     prefs = Prefs(None if screenshot else QSettings())
     window = MainWindow(prefs=prefs)
     if file:

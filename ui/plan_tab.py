@@ -11,7 +11,7 @@ from ui.document import PlanDocument
 from ui.grid.actions import GridActions
 from ui.grid.column_menu import ColumnVisibility
 from ui.grid.columns import GRID_COLUMNS, INDEX
-from ui.grid.delegate import CellDelegate, choice_values
+from ui.grid.delegate import GridPainter, choice_values
 from ui.grid.filterbar import FilterBar
 from ui.grid.model import PlanTableModel
 from ui.grid.order import Filters
@@ -39,8 +39,8 @@ class PlanTab(QWidget):
         self.model = PlanTableModel(document, self)
         self.view = PlanGridView(self)
         self.view.setModel(self.model)
-        self.view.setItemDelegate(CellDelegate(lambda k: choice_values(k, document.plan),
-                                               self.view))
+        self.view.setItemDelegate(GridPainter(self.model, lambda k: choice_values(
+            k, document.plan), self.view))
         self.grid_actions = GridActions(self.view, self.model, document, self)
         self.columns = ColumnVisibility(self.view, prefs, self)
         self.filter_bar = FilterBar(self)

@@ -145,6 +145,26 @@ class PlanTableModel(QAbstractTableModel):
         self._sort = Sort(key, order == Qt.SortOrder.DescendingOrder)
         self._relayout()
 
+    def paint_data(self, view_row: int, column: int) -> tuple[str, Any, Any, Any]:
+        """Text, background, text colour and alignment of a cell in one call (for painting).
+
+        The same values as the Display, Background, Foreground and TextAlignment roles.
+        """
+        r = self._order_list[view_row]
+        g = GRID_COLUMNS[column]
+        alerted = self._alerted(r, column) if g.alerts else False
+        bg: Any
+        if alerted or (r, column) in self._refused:
+            bg = R.ALERT_BG
+        elif self._missing(r, column):
+            bg = R.MISSING_BG
+        else:
+            bg = None if g.editable else R.OUTPUT_BG
+        fg: Any = R.ALERT_FG if alerted else None
+        if fg is None and g.loss_red and self._cols[column][r] < 0:
+            fg = R.LOSS_FG
+        return self._display(r, column), bg, fg, g.align
+
     # -- role handlers ---------------------------------------------------------------------
     def _display(self, r: int, c: int) -> str:
         g = GRID_COLUMNS[c]
@@ -174,8 +194,9 @@ class PlanTableModel(QAbstractTableModel):
         return any(self._cols[flag][r] for flag, _ in GRID_COLUMNS[c].alerts)
 
     def _missing(self, r: int, c: int) -> bool:
-        g = GRID_COLUMNS[c]
-        return bool(self._incomplete[r] and g.col.required and self._raw(r, c) in (None, ""))
+        if not self._incomplete[r]:
+            return False
+        return GRID_COLUMNS[c].col.required and self._raw(r, c) in (None, "")
 
     def _background(self, r: int, c: int) -> Any:
         if (r, c) in self._refused or self._alerted(r, c):
