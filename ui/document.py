@@ -73,8 +73,15 @@ class PlanDocument(QObject):
         """True when there are changes since the last load or save."""
         return not self.undo_stack.isClean()
 
-    def load(self, plan: Plan, path: str | Path | None = None, name: str = "") -> None:
+    def load(self, plan: Plan, path: str | Path | None = None, name: str = "",
+             modified: bool = False) -> None:
         """Show a whole new plan (computed first: a plan that fails to compute is refused).
+
+        Args:
+            plan: The plan.
+            path: Its workbook, or ``None`` for an unsaved plan.
+            name: Title of an unsaved plan.
+            modified: Start with unsaved changes (e.g. a plan restored after a crash).
 
         Raises:
             PlanError: The plan cannot be computed; the current plan stays.
@@ -83,6 +90,8 @@ class PlanDocument(QObject):
         self.plan, self.results = plan, results
         self.path, self._name = (Path(path) if path else None), name
         self.undo_stack.clear()
+        if modified:
+            self.undo_stack.resetClean()
         self.reset.emit()
         self.file_changed.emit()
         self.changed.emit()

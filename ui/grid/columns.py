@@ -23,7 +23,8 @@ _CENTER = Qt.AlignmentFlag.AlignCenter
 #: Columns hidden on first start (a view preference, not a schema fact).
 HIDDEN_BY_DEFAULT = frozenset({
     "slippage_bps", "gas_usd", "extra_margin_usd", "sizing", "oracle_delay_s",
-    "stop_pct_used", "stop_beyond_liq", "loss_frac", "quantity", "tier_max_leverage",
+    "stop_pct_used", "stop_beyond_liq", "loss_frac", "quantity", "safe_leverage", "stop_price",
+    "funding_usd", "tier_max_leverage",
     "mmr_pct", "maintenance_amount_usd", "maintenance_usd", "bankruptcy_price",
     "liq_distance_sigma",
     "trim_price", "review_price", "funding_frac", "delay_frac", "costs_usd", "basis_pct",

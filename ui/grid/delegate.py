@@ -25,7 +25,7 @@ from ui.formats import edit_text
 from ui.grid.roles import Role
 
 _Index = QModelIndex | QPersistentModelIndex
-_PAD = 4
+_PAD = 3
 _SELECTED = QStyle.StateFlag.State_Selected.value
 _FOCUS = QStyle.StateFlag.State_HasFocus.value
 
@@ -150,7 +150,7 @@ class GridPainter(CellDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         """Room for the text as :meth:`paint` draws it (padding included)."""
         text = self._model.paint_data(index.row(), index.column())[0]
-        return QSize(self._metrics.horizontalAdvance(text) + 2 * _PAD + 4,
+        return QSize(self._metrics.horizontalAdvance(text) + 2 * _PAD + 2,
                      self._metrics.height() + 4)
 
     def refresh_style(self) -> None:

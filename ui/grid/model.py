@@ -232,6 +232,8 @@ class PlanTableModel(QAbstractTableModel):
 
     def set_filters(self, filters: Filters) -> None:
         """Show only the rows that pass ``filters`` (re-applies the sort too)."""
+        if filters == self._filters:
+            return
         self._filters = filters
         self._relayout()
 

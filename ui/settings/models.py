@@ -82,11 +82,16 @@ class VenuesModel(SheetModel):
         """A checked change of a profile field (whole profile) or a tier field."""
         return parse.venue_cell_edit(self._doc.plan, row, VENUE_HEADER[column], value)
 
+    def tooltip(self, row: int, column: int) -> str | None:
+        """Long texts (the source of the numbers) in full."""
+        value = self._rows[row][column]
+        return value if isinstance(value, str) and len(value) > 30 else None
+
     def display(self, row: int, column: int, value: Any) -> str:
         """Unbounded last tier shown as ``∞``; notional with separators."""
         if VENUE_HEADER[column] == "max_notional_usd":
             return "∞ (no limit)" if value is None or (isinstance(value, float) and
                                                        math.isinf(value)) else fmt_usd(value)
-        if VENUE_HEADER[column] in ("max_leverage",) and value is not None:
+        if VENUE_HEADER[column] in ("max_leverage", "maintenance_amount_usd") and value is not None:
             return fmt_ratio(value)
         return super().display(row, column, value)

@@ -94,6 +94,11 @@ class SheetModel(QAbstractTableModel):
         if role == R.TOOLTIP:
             refused = self._refused.get((r, c))
             return f"Refused: {refused}" if refused else self.tooltip(r, c)
+        if role == R.ALIGNMENT:
+            v = self._rows[r][c]
+            number = isinstance(v, (int, float)) and not isinstance(v, bool)
+            return (Qt.AlignmentFlag.AlignRight if number else Qt.AlignmentFlag.AlignLeft) \
+                | Qt.AlignmentFlag.AlignVCenter
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation,

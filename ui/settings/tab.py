@@ -30,6 +30,7 @@ from planner import parse
 from planner.edits import Edit
 from planner.errors import PlanError
 from planner.model import FORMULAS
+from planner.tables import VENUE_HEADER
 from ui.document import PlanDocument
 from ui.formats import edit_text
 from ui.grid.actions import issue_summary
@@ -121,6 +122,11 @@ class SettingsTab(QWidget):
             m.message.connect(self.message)
         for view in self.views.values():
             view.setItemDelegate(ChoiceDelegate(self._choices, view))
+        venues = self.views["venues"].horizontalHeader()
+        source = VENUE_HEADER.index("source")
+        venues.setSectionResizeMode(source, QHeaderView.ResizeMode.Interactive)
+        venues.resizeSection(source, 280)
+        venues.moveSection(venues.visualIndex(source), len(VENUE_HEADER) - 1)
         self._layout()
 
     def _layout(self) -> None:
@@ -134,6 +140,7 @@ class SettingsTab(QWidget):
         split.addWidget(self._group("Venue profiles and margin tiers (one row per tier; "
                                     "check them against your venue — tiers change)",
                                     self.views["venues"], self._venue_buttons()))
+        split.setSizes([300, 600])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
