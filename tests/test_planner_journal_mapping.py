@@ -114,3 +114,13 @@ def test_mapping_problems_cover_side_and_timezone():
                                "exit_price": "x", "quantity": "q"}, timezone="Mars/Base")
     problems = " ".join(m.problems())
     assert "'Side'" in problems and "unknown timezone 'Mars/Base'" in problems
+
+
+def test_the_first_guess_maps_both_shapes_from_their_headers():
+    from planner.journal.mapping import guess_mapping
+
+    assert guess_mapping(["Date(UTC)", "Symbol", "Side", "Price", "Quantity", "Fee",
+                          "Realized Profit"]).columns == FILLS_MAP.columns
+    assert guess_mapping(["Open Date", "Close Date", "Instrument", "Direction", "Open Price",
+                          "Close Price", "Units", "Commission", "Swap", "Comment"]
+                         ).columns == TRIPS_MAP.columns

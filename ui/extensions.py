@@ -7,4 +7,6 @@ that fails to import or install is reported on stderr and skipped; the app still
 
 from __future__ import annotations
 
-EXTENSIONS: list[str] = []
+EXTENSIONS: list[str] = [
+    "ui.journal.install",
+]

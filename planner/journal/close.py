@@ -69,6 +69,9 @@ def closed_trades(plan: Plan, results: Results, rows: list[int],
     Raises:
         PlanError: A fill is invalid (each issue names the trade's symbol and the field).
     """
+    outside = [r for r in rows if not 0 <= r < len(results.rows)]
+    if outside:
+        raise PlanError(f"row {outside[0] + 1} is not in the plan")
     records = []
     for row, fill in zip(rows, fills, strict=True):
         rec = planned_fields(plan, results, row)

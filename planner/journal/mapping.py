@@ -189,3 +189,46 @@ def read_mapped(path: str | Path, mapping: ColumnMapping) -> Parsed:
     """
     path = Path(path)
     return mapping.apply(read_table(path), sheet=path.name)
+
+
+#: Header words that suggest a journal field (checked in order; first match wins).
+_GUESSES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("execution_id", ("trade id", "tradeid", "execution id", "exec id", "fill id", "order id")),
+    ("opened_at", ("open time", "open date", "opened", "entry time", "entry date")),
+    ("closed_at", ("close time", "close date", "closed", "exit time", "date(utc)", "time(utc)",
+                   "date", "time", "timestamp")),
+    ("reported_pnl_usd", ("realized profit", "realized pnl", "realized p&l", "closed pnl",
+                          "closed p&l", "realised", "realized", "pnl", "p&l", "profit")),
+    ("entry_price", ("open price", "entry price", "avg entry", "entry")),
+    ("exit_price", ("close price", "exit price", "avg exit", "fill price", "exec price",
+                    "price")),
+    ("quantity", ("quantity", "qty", "size", "units", "amount", "volume", "filled")),
+    ("fees_usd", ("commission", "fee", "fees", "trading fee")),
+    ("funding_usd", ("funding", "swap", "financing")),
+    ("symbol", ("symbol", "instrument", "pair", "contract", "market", "ticker")),
+    ("side", ("side", "direction", "type", "buy/sell")),
+    ("leverage", ("leverage",)),
+    ("notes", ("comment", "notes", "note")),
+)
+
+
+def guess_mapping(headers: list[str]) -> ColumnMapping:
+    """A first guess of the mapping from an export's headers (the user checks it)."""
+    columns: dict[str, str] = {}
+    free = list(headers)
+    for h in headers:   # the journal's own keys map to themselves
+        key = "reported_pnl_usd" if h.strip() == "realized_pnl_usd" else h.strip()
+        if key in TARGETS and key not in columns:
+            columns[key] = h
+            free.remove(h)
+    for key, words in _GUESSES:
+        if key in columns:
+            continue
+        for word in words:
+            hit = next((h for h in free if h.strip().lower() == word), None) or next(
+                (h for h in free if word in h.strip().lower()), None)
+            if hit is not None:
+                columns[key] = hit
+                free.remove(hit)
+                break
+    return ColumnMapping(columns=columns)

@@ -1,0 +1,67 @@
+"""The Journal tab's charts: four matplotlib canvases, built on first show, updated in place.
+
+matplotlib is imported here only when the panel is built (the Journal tab builds it when the
+tab is first shown), so start-up stays fast. Each chart keeps its artists and redraws with
+``draw_idle``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from planner.journal.review import Review
+
+TITLES = (("equity", "Equity"), ("r_histogram", "R multiples"), ("bucket_pnl", "P&L by bucket"),
+          ("calendar", "Daily P&L"))
+
+
+class JournalCharts(QTabWidget):
+    """Equity curve, R histogram, P&L by bucket and the daily calendar, one tab each."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self.charts: dict[str, Any] = {}
+        self.canvases: dict[str, Any] = {}
+        self._pending: Review | None = None
+        for key, title in TITLES:
+            page = QWidget(self)
+            QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
+            self.addTab(page, title)
+            self.canvases[key] = page
+        self._built = False
+
+    def build(self) -> None:
+        """Create the figures and canvases (imports matplotlib)."""
+        if self._built:
+            return
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        from ui.charts import journal as charts
+        from ui.charts.widget import Toolbar  # the toolbar with plain pixmap icons
+
+        kinds = {"equity": charts.EquityChart, "r_histogram": charts.RHistogramChart,
+                 "bucket_pnl": charts.BucketPnlChart, "calendar": charts.CalendarChart}
+        for key, page in list(self.canvases.items()):
+            fig = Figure(figsize=(5, 3), dpi=96)
+            canvas = FigureCanvasQTAgg(fig)
+            page.layout().addWidget(Toolbar(canvas, page))
+            page.layout().addWidget(canvas)
+            self.charts[key] = kinds[key](fig)
+            self.canvases[key] = canvas
+        self._built = True
+        if self._pending is not None:
+            self.show_review(self._pending)
+
+    def show_review(self, rv: Review) -> None:
+        """Show a review on every chart (kept for later when not built yet)."""
+        self._pending = rv
+        if not self._built:
+            return
+        for key, chart in self.charts.items():
+            chart.update(rv)
+            self.canvases[key].draw_idle()
