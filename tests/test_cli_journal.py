@@ -136,3 +136,35 @@ def test_main_py_uses_the_data_folder_by_default(tmp_path):
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["count"] == 0
     assert (tmp_path / "d" / "trade-planner" / "journal.sqlite3").exists()
+
+
+def test_export_to_a_workbook_journal_sheet_with_live_formulas_and_back(tmp_path, journal,
+                                                                         capsys):
+    from openpyxl import load_workbook
+
+    run(["journal", "import", _csv(tmp_path, ROWS)])
+    out = tmp_path / "journal.xlsx"
+    assert run(["journal", "export", str(out)]) == 0
+    ws = load_workbook(out)["Journal"]
+    header = [c.value for c in ws[1]]
+    pnl = ws.cell(2, header.index("realized_pnl_usd") + 1).value
+    r = ws.cell(2, header.index("r_multiple") + 1).value
+    assert str(pnl).startswith("=") and str(r).startswith("=")
+    values = load_workbook(out, data_only=True)["Journal"]
+    assert values.cell(2, header.index("realized_pnl_usd") + 1).value == 10
+    capsys.readouterr()
+    assert run(["journal", "import", str(out)]) == 0
+    assert "0 added, 3 already in the journal" in capsys.readouterr().out
+
+
+def test_export_into_a_copy_of_a_plan(tmp_path, journal):
+    from planner import load_plan
+
+    run(["journal", "import", _csv(tmp_path, ROWS)])
+    out = tmp_path / "plan_with_journal.xlsx"
+    sample = ROOT / "resources" / "sample_plan.xlsx"
+    assert run(["journal", "export", str(out), "--plan", str(sample), "--bucket",
+                "hedging"]) == 0
+    plan = load_plan(out)
+    assert len(plan.trades) == len(load_plan(sample).trades)
+    assert plan.journal is not None and plan.journal["symbol"].tolist() == ["ETHUSDT"]
