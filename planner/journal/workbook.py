@@ -1,9 +1,9 @@
-"""The journal in a workbook's ``Journal`` sheet, through ``planner.io`` (the only module that
-touches workbook files).
+"""The journal in a workbook's ``Journal`` sheet, through ``planner.io``.
 
-Inputs are written as values and ``realized_pnl_usd`` / ``r_multiple`` as live formulas (with
-their values), like the plan's outputs; times are written as UTC. Reading goes through the same
-safety checks as plans and returns good rows plus issues, like every other import.
+``planner.io`` is the only package that touches workbook files. Inputs are written as values
+and ``realized_pnl_usd`` / ``r_multiple`` as live formulas (with their values), like the plan's
+outputs; times are written as UTC. Reading goes through the same safety checks as plans and
+returns good rows plus issues, like every other import.
 """
 
 from __future__ import annotations
