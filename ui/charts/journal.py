@@ -40,6 +40,25 @@ def usd_short(value: float, _pos: object = None) -> str:
     return f"{sign}{a / 1e3:.3g}k" if a >= 1e3 else f"{sign}{a:.0f}"
 
 
+def _axes(fig: Figure, margins: tuple[float, float, float, float]) -> Axes:
+    """The chart's one axes, kept at fixed margins (points) whatever the figure's size."""
+    ax = fig.add_subplot(111)
+    fit(fig, margins)
+    fig.canvas.mpl_connect("resize_event", lambda _e: fit(fig, margins))
+    return ax
+
+
+def fit(fig: Figure, margins: tuple[float, float, float, float]) -> None:
+    """Place the axes with ``(left, right, top, bottom)`` margins in points.
+
+    No layout engine, so nothing can warn about a tiny or hidden canvas.
+    """
+    w, h = (max(v, 1.0) for v in fig.get_size_inches() * 72.0)
+    left, right, top, bottom = margins
+    fig.subplots_adjust(left=min(left / w, 0.45), right=max(1 - right / w, 0.55),
+                        bottom=min(bottom / h, 0.45), top=max(1 - top / h, 0.55))
+
+
 def _style(ax: Axes, title: str) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -56,9 +75,11 @@ def _empty_note(ax: Axes) -> Any:
 class EquityChart:
     """Equity curve in close order, with the drawdown from the running peak shaded."""
 
+    margins = (48.0, 14.0, 26.0, 34.0)
+
     def __init__(self, fig: Figure) -> None:
         self.fig = fig
-        self.ax = fig.add_subplot(111)
+        self.ax = _axes(fig, self.margins)
         _style(self.ax, "Equity curve")
         self.ax.yaxis.set_major_formatter(FuncFormatter(usd_short))
         self.ax.grid(True, axis="y", color=GRID, linewidth=0.8)
@@ -92,11 +113,13 @@ class EquityChart:
 class RHistogramChart:
     """R multiples of the trades with a planned risk, on fixed half-R bins."""
 
+    margins = (44.0, 14.0, 26.0, 34.0)
+
     def __init__(self, fig: Figure) -> None:
         from planner.journal.series import R_EDGES
 
         self.fig = fig
-        self.ax = fig.add_subplot(111)
+        self.ax = _axes(fig, self.margins)
         _style(self.ax, "R multiples")
         self.ax.grid(True, axis="y", color=GRID, linewidth=0.8)
         width = np.diff(R_EDGES)
@@ -129,14 +152,15 @@ class RHistogramChart:
 class BucketPnlChart:
     """P&L per bucket as horizontal bars, with the bucket's edge-or-noise verdict."""
 
+    margins = (110.0, 18.0, 26.0, 24.0)
+
     def __init__(self, fig: Figure) -> None:
         self.fig = fig
-        self.ax = fig.add_subplot(111)
+        self.ax = _axes(fig, self.margins)
         _style(self.ax, "P&L by bucket")
         self.ax.xaxis.set_major_formatter(FuncFormatter(usd_short))
         self.ax.grid(True, axis="x", color=GRID, linewidth=0.8)
         self.ax.axvline(0.0, color=MUTED, linewidth=0.8)
-        fig.subplots_adjust(left=0.3)
         self.bars: list[Rectangle] = []
         self.note = _empty_note(self.ax)
 
@@ -170,15 +194,17 @@ class BucketPnlChart:
 class CalendarChart:
     """Daily P&L as a calendar heat map (weeks across, weekdays down; green gain, red loss)."""
 
+    margins = (40.0, 60.0, 26.0, 24.0)
+
     def __init__(self, fig: Figure, tz: str = "UTC") -> None:
         self.fig, self.tz = fig, tz
-        self.ax = fig.add_subplot(111)
+        self.ax = _axes(fig, self.margins)
         _style(self.ax, "Daily P&L")
         self.image = self.ax.imshow(np.full((7, 1), np.nan), aspect="auto", cmap="RdYlGn",
                                     norm=TwoSlopeNorm(0.0, -1.0, 1.0), interpolation="nearest")
         self.ax.set_yticks(range(7), WEEKDAYS)
-        self.colorbar = fig.colorbar(self.image, ax=self.ax, fraction=0.04, pad=0.02,
-                                     format=FuncFormatter(usd_short))
+        cax = self.ax.inset_axes((1.02, 0.0, 0.025, 1.0))
+        self.colorbar = fig.colorbar(self.image, cax=cax, format=FuncFormatter(usd_short))
         self.colorbar.ax.tick_params(labelsize=FONT - 1)
         self.note = _empty_note(self.ax)
 

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 if TYPE_CHECKING:
     from planner.journal.review import Review
 
-TITLES = (("equity", "Equity"), ("r_histogram", "R multiples"), ("bucket_pnl", "P&L by bucket"),
-          ("calendar", "Daily P&L"))
+TITLES = (("equity", "Equity"), ("r_histogram", "R multiples"),
+          ("bucket_pnl", "P&&L by bucket"), ("calendar", "Daily P&&L"))
 
 
 class JournalCharts(QTabWidget):
@@ -33,6 +33,7 @@ class JournalCharts(QTabWidget):
             self.addTab(page, title)
             self.canvases[key] = page
         self._built = False
+        self.currentChanged.connect(self._draw_current)
 
     def build(self) -> None:
         """Create the figures and canvases (imports matplotlib)."""
@@ -62,6 +63,12 @@ class JournalCharts(QTabWidget):
         self._pending = rv
         if not self._built:
             return
-        for key, chart in self.charts.items():
+        for chart in self.charts.values():
             chart.update(rv)
+        self._draw_current()
+
+    def _draw_current(self, *_: object) -> None:
+        """Redraw the chart on show; hidden ones are drawn when their tab is picked."""
+        if self._built:
+            key = TITLES[max(self.currentIndex(), 0)][0]
             self.canvases[key].draw_idle()

@@ -63,11 +63,7 @@ class CloseTradeDialog(QDialog):
         form = QFormLayout()
         self.exit_price = self._line(form, "Exit price", "", "Average exit price, quote currency")
         self.closed_at = self._time(form, f"Closed at ({zone})")
-        self.use_opened = QCheckBox("Opened at", self)
-        self.opened_at = QDateTimeEdit(QDateTime.currentDateTime(), self, calendarPopup=True)
-        self.opened_at.setEnabled(False)
-        self.use_opened.toggled.connect(self.opened_at.setEnabled)
-        form.addRow(self.use_opened, self.opened_at)
+        self.use_opened, self.opened_at = self._opened(form)
         self.fees = self._line(form, "Fees $", "0", "Fees paid over the trade, USD")
         self.funding = self._line(form, "Funding $ (+ received)", "0",
                                   "Funding over the trade, USD: positive received, negative paid")
@@ -80,17 +76,29 @@ class CloseTradeDialog(QDialog):
         self.preview = QLabel("", self)
         self.error = QLabel("", self, wordWrap=True)
         self.error.setStyleSheet(ERROR_STYLE)
+        box = QVBoxLayout(self)
+        box.addWidget(self.planned)
+        box.addLayout(form)
+        for w in (self.preview, self.error, self._buttons()):
+            box.addWidget(w)
+        self._preview()
+
+    def _buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Close trade")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
-        box = QVBoxLayout(self)
-        box.addWidget(self.planned)
-        box.addLayout(form)
-        for w in (self.preview, self.error, buttons):
-            box.addWidget(w)
-        self._preview()
+        return buttons
+
+    def _opened(self, form: QFormLayout) -> tuple[QCheckBox, QDateTimeEdit]:
+        use = QCheckBox("Opened at", self)
+        edit = QDateTimeEdit(QDateTime.currentDateTime(), self, calendarPopup=True)
+        edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss")
+        edit.setEnabled(False)
+        use.toggled.connect(edit.setEnabled)
+        form.addRow(use, edit)
+        return use, edit
 
     def _line(self, form: QFormLayout, label: str, text: str, tip: str) -> QLineEdit:
         edit = QLineEdit(text, self)

@@ -50,6 +50,8 @@ def _text(value: Any, col: Column) -> str:
             "T", " ")
     if isinstance(value, float) and math.isinf(value):
         return "∞" if value > 0 else "−∞"
+    if col.fmt == "ratio" and isinstance(value, float) and abs(value) < 0.005:
+        value = 0.0       # never "-0"
     return formatter(col.fmt)(value)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -49,11 +49,24 @@ Context = Callable[[], tuple[float, Sequence["Scenario"]]]
 def _table(model: Any, parent: QWidget, sortable: bool = True) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
+    view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # domain order
     view.setSortingEnabled(sortable)
+    for i, col in enumerate(getattr(model, "columns", ())):
+        if col.fmt == "datetime":
+            view.setColumnWidth(i, 130)
     view.setAlternatingRowColors(True)
     view.verticalHeader().setDefaultSectionSize(22)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     return view
+
+
+def _titled(title: str, widget: QWidget, parent: QWidget) -> QWidget:
+    page = QWidget(parent)
+    box = QVBoxLayout(page)
+    box.setContentsMargins(0, 0, 0, 0)
+    box.addWidget(QLabel(f"<b>{title}</b>", page))
+    box.addWidget(widget)
+    return page
 
 
 class JournalTab(QWidget):
@@ -98,17 +111,20 @@ class JournalTab(QWidget):
         for w in (self.path_label, self.status, self.import_button, self.export_button):
             top.addWidget(w)
         top.insertStretch(1, 1)
-        tables = QTabWidget(self)
-        tables.addTab(_table(self.bucket_model, self), "Buckets: edge or noise")
-        tables.addTab(_table(self.trades_model, self), "Plan vs outcome")
-        left = QSplitter(self)
-        left.setOrientation(left.orientation().Vertical)
-        left.addWidget(_table(self.summary_model, self, sortable=False))
-        left.addWidget(tables)
-        split = QSplitter(self)
-        split.addWidget(left)
-        split.addWidget(self.charts)
-        split.setStretchFactor(1, 1)
+        upper = QSplitter(Qt.Orientation.Horizontal, self)
+        upper.addWidget(_table(self.summary_model, self, sortable=False))
+        upper.addWidget(_titled("Buckets: what earns its keep (95 % interval on mean R)",
+                                _table(self.bucket_model, self), self))
+        upper.setSizes([300, 1200])
+        lower = QSplitter(Qt.Orientation.Horizontal, self)
+        lower.addWidget(_titled("Plan vs outcome: realized move in planned σ and its scenario "
+                                "band", _table(self.trades_model, self), self))
+        lower.addWidget(self.charts)
+        lower.setSizes([800, 700])
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(upper)
+        split.addWidget(lower)
+        split.setSizes([300, 600])
         box = QVBoxLayout(self)
         box.addWidget(self.banner)
         box.addLayout(top)
