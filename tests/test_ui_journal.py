@@ -296,3 +296,23 @@ def test_done_when_the_tab_and_the_cli_agree(window, tmp_path, journal_path, cap
     tail = [t["symbol"] for t in doc_json["tail_events"]]
     assert tail == ["BTCUSDT"]
     assert "tail 1" in tab.bands.text() or "beyond tail 1" in tab.bands.text()
+
+
+def test_the_tab_follows_the_plan_capital_and_scenarios(window, tmp_path, qtbot):
+    from planner import edits
+    from planner.model import Scenario
+
+    tab = window.journal_tab
+    tab.import_file(_journal_csv(tmp_path), interactive=False)
+    tab.refresh()
+    doc = window.document
+    doc.apply(edits.SetSettings(doc.plan.settings.with_changes(capital_usd=2000.0)), "capital")
+    assert tab.filter_bar.capital.value() == 2000
+    assert tab.review.capital == 2000
+    # scenarios a hundred times wider in σ: more realized moves count as normal
+    wide = tuple(Scenario(s.name, s.sigma_move * 100, s.min_move_pct, s.vol_mult,
+                          s.funding_mult, s.slippage_mult, s.gas_mult, s.gap)
+                 for s in doc.plan.scenarios)
+    before = dict(tab.review.bands)
+    doc.apply(edits.SetScenarios(wide), "scenarios")
+    assert tab.review.bands != before and tab.review.bands["normal"] > before["normal"]

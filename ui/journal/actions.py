@@ -25,6 +25,7 @@ def install(window: Any) -> None:
     tab = JournalTab(session, lambda: (window.document.plan.settings.capital_usd,
                                        window.document.plan.scenarios), window)
     window.add_tab(tab, "Journal")
+    window.document.changed.connect(tab.plan_changed)
     action = QAction(CLOSE_TEXT, window)
     action.setStatusTip(CLOSE_TIP)
     action.setToolTip(CLOSE_TIP)

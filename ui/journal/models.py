@@ -39,6 +39,7 @@ MARKS: dict[str, QBrush] = {
     "edge": QBrush(QColor("#d7f0dc")), "negative edge": QBrush(QColor("#f8c4c4")),
     "noise": QBrush(QColor("#f1f1f1")),
 }
+MAX_CACHED = 200_000   # formatted cells kept (a few screens of a 100,000-trade journal)
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
@@ -104,6 +105,8 @@ class FrameModel(QAbstractTableModel):
         if role == DISPLAY:
             key = (r, c)
             if key not in self._cache:
+                if len(self._cache) > MAX_CACHED:
+                    self._cache.clear()
                 self._cache[key] = _text(self._arrays[c][r], col)
             return self._cache[key]
         if role in (EDIT, RAW_ROLE):

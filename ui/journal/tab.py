@@ -88,7 +88,8 @@ class JournalTab(QWidget):
         self.banner.setStyleSheet(BANNER_STYLE)
         self.banner.hide()
         self.filter_bar = FilterBar(self)
-        self.filter_bar.capital.setValue(context()[0])
+        self._plan_capital, self._scenarios = context()
+        self.filter_bar.capital.setValue(self._plan_capital)
         self.summary_model = SummaryModel(self)
         self.bucket_model = FrameModel(BUCKET_COLUMNS, self)
         self.trades_model = FrameModel(VIEW_COLUMNS, self)
@@ -133,6 +134,17 @@ class JournalTab(QWidget):
         box.addWidget(split, 1)
 
     # -- refreshing ------------------------------------------------------------------------
+    def plan_changed(self) -> None:
+        """Follow the plan: its capital (unless the user typed another) and its scenarios."""
+        capital, scenarios = self._context()
+        if capital != self._plan_capital:
+            if self.filter_bar.capital.value() == self._plan_capital:
+                self.filter_bar.capital.setValue(capital)
+            self._plan_capital = capital
+        if tuple(scenarios) != tuple(self._scenarios):
+            self._scenarios = scenarios
+            self.recompute()
+
     def mark_stale(self) -> None:
         """The journal changed: reload now if the tab is visible, else when it is shown."""
         self._stale = True
@@ -180,9 +192,8 @@ class JournalTab(QWidget):
 
         if self.trades_frame is None:
             return
-        _capital, scenarios = self._context()
         rv = review(self.trades_frame, self.current_filter(), self.filter_bar.capital.value(),
-                    scenarios)
+                    self._scenarios)
         self.review = rv
         self.summary_model.set_summary(rv.summary)
         self.bucket_model.set_frame(rv.buckets)
