@@ -176,12 +176,15 @@ def _export(args: argparse.Namespace) -> int:
 
     with _store(args) as store:
         trades = derive(_filter(args).apply(store.trades()))
-    if Path(args.out).suffix.lower() in (".xlsx", ".xlsm"):
-        from planner.journal.workbook import write_journal_sheet
+    try:
+        if Path(args.out).suffix.lower() in (".xlsx", ".xlsm"):
+            from planner.journal.workbook import write_journal_sheet
 
-        write_journal_sheet(trades, args.out, plan_path=args.plan)
-    else:
-        write_journal_csv(trades, args.out)
+            write_journal_sheet(trades, args.out, plan_path=args.plan)
+        else:
+            write_journal_csv(trades, args.out)
+    except OSError as exc:
+        raise ValueError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     print(f"{args.out}: {len(trades)} trade(s) written")
     return 0
 
@@ -232,6 +235,8 @@ def _batches(args: argparse.Namespace) -> int:
 
 def _remove_batch(args: argparse.Namespace) -> int:
     with _store(args) as store:
+        if args.batch not in set(store.batches()["id"]):
+            raise ValueError(f"no batch {args.batch} in {store.path} (see: journal batches)")
         n = store.remove_batch(args.batch)
     print(f"batch {args.batch}: {n} trade(s) removed")
     return 0

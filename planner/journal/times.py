@@ -107,7 +107,12 @@ def parse_times(values: pd.Series, tz: str | None = None, *, fmt: str | None = N
     Returns:
         ``(times, errors)``: ``datetime64[us, UTC]`` (NaT where blank or bad) and, per cell, the
         reason it is bad (NA when fine); both share ``values``' index.
+
+    Raises:
+        ValueError: ``tz`` is not a known timezone.
     """
+    if tz is not None:
+        check_timezone(tz)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
     errors = pd.Series(None, index=values.index, dtype=object)
     cells = values[~_blank(values)]
