@@ -86,6 +86,8 @@ class _Ctx:
 
     def __init__(self, xf: XfIndex, sheet: str) -> None:
         self.xf, self.sheet, self.si = xf, sheet, 0
+        self.row: int | None = None
+        self.column: str | None = None
 
     def style(self, fmt: Any) -> str:
         idx = self.xf(fmt) if fmt is not None else None
@@ -134,9 +136,20 @@ def _has(v: Any) -> bool:
 
 def _checked(text: str, ctx: _Ctx) -> str:
     if len(text) > MAX_TEXT:
-        raise PlanError(CellIssue(ctx.sheet, None, None, f"a text of {len(text):,} characters "
-                                  f"exceeds Excel's cell limit of {MAX_TEXT:,}: shorten it"))
+        raise PlanError(CellIssue(ctx.sheet, ctx.row, ctx.column, f"a text of {len(text):,} "
+                                  f"characters exceeds Excel's cell limit of {MAX_TEXT:,}: "
+                                  "shorten it"))
     return text
+
+
+def _locate_long_text(col: Col, rows: list[int], ctx: _Ctx) -> None:
+    """Point the context at the first over-long text of ``col`` (for the error message)."""
+    ctx.row, ctx.column = None, column_letters(col.index)
+    if col.kind in ("text", "auto"):
+        for r, v in zip(rows, _list(col.values), strict=True):
+            if isinstance(v, str) and len(v) > MAX_TEXT:
+                ctx.row = r
+                return
 
 
 def _auto(v: Any, ctx: _Ctx, col: Col, s: str) -> tuple[str, str, str]:
@@ -181,9 +194,11 @@ def _formula_cells(col: Col, rows: list[int], ctx: _Ctx) -> list[str]:
     letter = column_letters(col.index)
     n = len(rows)
     mask = np.ones(n, bool) if col.formula_rows is None else np.asarray(col.formula_rows, bool)
-    plain = _value_parts(col.kind, col.values, ctx, col)
-    cells = [f'<c r="{letter}{r}"{s}{t}>{inner}</c>' if inner else ""
-             for r, (t, inner, s) in zip(rows, plain, strict=True)]
+    cells = [""] * n
+    if not mask.all():  # rows that hold a plain value instead of the formula
+        plain = _value_parts(col.kind, col.values, ctx, col)
+        cells = [f'<c r="{letter}{r}"{s}{t}>{inner}</c>' if inner else ""
+                 for r, (t, inner, s) in zip(rows, plain, strict=True)]
     cached = _cached_parts(col.kind, col.values, ctx)
     s = ctx.style(col.fmt)
     template = escape_text(col.formula or "")
@@ -203,6 +218,7 @@ def _formula_cells(col: Col, rows: list[int], ctx: _Ctx) -> list[str]:
 
 
 def _column_cells(col: Col, rows: list[int], ctx: _Ctx) -> list[str]:
+    _locate_long_text(col, rows, ctx)
     if col.formula:
         return _formula_cells(col, rows, ctx)
     letter = column_letters(col.index)
