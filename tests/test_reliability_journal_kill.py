@@ -77,3 +77,30 @@ def test_killed_import_is_all_or_nothing(tmp_path):
             counts.append(store.count())
         assert counts[-1] in (before, before + N)
     print("journal counts after each kill:", counts)
+
+
+def _limited(limit: int):
+    def apply() -> None:
+        import resource
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return apply
+
+
+def test_full_disk_during_import_keeps_stored_trades(tmp_path):
+    journal, first, second = (tmp_path / "j.sqlite3", tmp_path / "a.csv", tmp_path / "b.csv")
+    _csv(first, 300, 3)
+    _csv(second, N, 4)
+    _import(first, journal).wait(timeout=120)
+    size = journal.stat().st_size + 200_000
+    env = {**os.environ, "TRADE_PLANNER_JOURNAL": str(journal)}
+    proc = subprocess.run([sys.executable, "main.py", "journal", "import", str(second)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+                          preexec_fn=_limited(size))
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr and proc.stderr.strip()
+    with sqlite3.connect(journal) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    with JournalStore(journal) as store:
+        assert store.count() == 300
