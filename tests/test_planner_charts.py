@@ -231,9 +231,14 @@ def test_a_long_without_liquidation_price_has_no_liquidated_zone():
     assert lad.subtitle.startswith("no liquidation price")
 
 
-def test_no_ladder_for_a_row_that_does_not_exist(sample):
+def test_no_ladder_for_a_row_that_does_not_exist_or_is_still_blank(sample):
     res = compute(sample)
     assert C.price_ladder(res, 12) is None and C.price_ladder(res, -1) is None
+    from planner.edits import apply
+    from planner.parse import blank_rows
+
+    plan = apply(sample, blank_rows(sample, 12, 1))[0]   # a new, empty row in the grid
+    assert C.price_ladder(compute(plan), 12) is None
 
 
 @given(st.lists(st.floats(0, 100), max_size=12), st.floats(0.5, 5))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -158,7 +159,10 @@ def _zones(p: dict[str, float], side: float, ylim: tuple[float, float],
 
 
 def price_ladder(results: Results, index: int, row_number: int | None = None) -> Ladder | None:
-    """The price ladder of row ``index`` (position in ``results.rows``), or None if no such row.
+    """The price ladder of row ``index`` (position in ``results.rows``).
+
+    Returns None when there is no such row, or the row is still incomplete (no entry price or
+    no size yet), so there is nothing to draw.
 
     Args:
         results: Computed plan.
@@ -168,6 +172,8 @@ def price_ladder(results: Results, index: int, row_number: int | None = None) ->
     if not 0 <= index < len(results.rows):
         return None
     r = results.rows.iloc[index].to_dict()
+    if not _positive(r["entry_price"]) or not _positive(r["notional_usd"]):
+        return None
     r["target_pct"] = None if _isnan(r["target_pct"]) else r["target_pct"]
     side = 1.0 if r["side"] == "long" else -1.0
     trim = results.settings.trim_fraction_pct
@@ -180,6 +186,10 @@ def price_ladder(results: Results, index: int, row_number: int | None = None) ->
     title = f"{r['symbol']} {r['side']} {float(r['leverage']):g}x · {venue} · {r['bucket']}{where}"
     return Ladder(title, _ladder_subtitle(r), int(side), prices["entry"], levels,
                   _zones(prices, side, ylim, trim), ylim)
+
+
+def _positive(v: object) -> bool:
+    return isinstance(v, Real) and math.isfinite(float(v)) and float(v) > 0
 
 
 def _isnan(v: object) -> bool:
