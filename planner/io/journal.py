@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import CellIssue
+from planner.io.cells import uncached_warnings
 from planner.io.ooxml import Book, ExcelError, open_book
 from planner.io.package import Formats, SheetSpec, new_workbook, write_package
 from planner.io.sheetdata import Block, Col
@@ -148,9 +149,7 @@ def read_journal_raw(book: Book) -> tuple[pd.DataFrame, dict[str, str], list[Cel
             frame[REPORTED] = pd.Series(given, index=index, dtype=object)
         frame = frame.drop(columns=["realized_pnl_usd"])
     frame = frame.drop(columns=[c for c in ("r_multiple",) if c in frame])
-    warnings = [CellIssue(title, r, headers.get(c, column_letters(c)),
-                          "formula with no saved value: read as blank")
-                for r, c in data.uncached if c in headers]
+    warnings = uncached_warnings(title, data.uncached, headers)
     return frame, {k: k for k in frame.columns}, warnings
 
 
