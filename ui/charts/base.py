@@ -7,6 +7,8 @@ its legend centred under it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from matplotlib.artist import Artist
@@ -64,6 +66,20 @@ class Chart:
             art.set_animated(True)
         self.animated.extend(artists)
 
+    @contextmanager
+    def still(self) -> Iterator[None]:
+        """Draw every artist in a normal pass (saving a file): animated flags off meanwhile.
+
+        Matplotlib leaves animated figure-level artists (the subtitle) out of ``savefig``.
+        """
+        for art in self.animated:
+            art.set_animated(False)
+        try:
+            yield
+        finally:
+            for art in self.animated:
+                art.set_animated(True)
+
     def forget(self, *artists: Artist) -> None:
         """Remove artists from the figure (and from :attr:`animated`) before a rebuild."""
         gone = {id(a) for a in artists}
@@ -75,9 +91,10 @@ class Chart:
     def static_key(self) -> tuple[Any, ...]:
         """What the cached background shows: limits, titles, legend, size, structure."""
         legend = tuple(t.get_text() for t in self.legend.get_texts()) if self.legend else ()
+        moving = {id(a) for a in self.animated}
+        titles = tuple(t.get_text() for t in (self.title, self.subtitle) if id(t) not in moving)
         return (self.structure, tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.axes),
-                self.title.get_text(), self.subtitle.get_text(), legend,
-                tuple(self.fig.get_size_inches()))
+                titles, legend, tuple(self.fig.get_size_inches()))
 
     def add_axes(self, n: int = 1) -> list[Axes]:
         """Create ``n`` axes stacked top to bottom (placed by :meth:`fit`)."""

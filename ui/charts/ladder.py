@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import math
 
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Rectangle
-from matplotlib.text import Annotation, Text
+from matplotlib.text import Text
 
 from planner.charts import LEVEL_KEYS, ZONE_KEYS, Ladder, spread_labels
 from planner.model import SCENARIO_NAMES
-from ui.charts.base import Chart, Rect
+from ui.charts.base import Chart, Rect, sticky
 from ui.charts.style import (
     GRID,
     LABEL_COLORS,
@@ -43,7 +44,6 @@ class LadderChart(Chart):
     """Draws a :class:`planner.charts.Ladder` (or an empty state), updated in place."""
 
     margins = (50.0, 6.0, 52.0, 8.0)
-    blit = False   # nearly every artist moves when the trade changes: always a full draw
 
     def __init__(self, fig: Figure, rect: Rect = (0.0, 0.0, 1.0, 1.0)) -> None:
         super().__init__(fig, rect)
@@ -63,10 +63,16 @@ class LadderChart(Chart):
                        color=MUTED, va="center") for k in ZONE_KEYS}
         self.lines: dict[str, Line2D] = {k: self._line(k) for k in LEVEL_KEYS}
         self.arrows: dict[str, FancyArrowPatch] = {n: self._arrow(n) for n in SCENARIO_NAMES}
-        self.labels: dict[str, Annotation] = {k: self._label(k) for k in LEVEL_KEYS}
+        self.labels: dict[str, Text] = {k: self._label(k) for k in LEVEL_KEYS}
+        self.leaders = LineCollection([], colors=GRID, linewidths=0.7, transform=tr)
+        ax.add_collection(self.leaders)
         self.empty = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                              color=MUTED, fontsize=SMALL + 1)
         self._ladder: Ladder | None = None
+        self._ylim: tuple[float, float] | None = None
+        self.animate(*self.zones.values(), *self.zone_text.values(), *self.lines.values(),
+                     *self.arrows.values(), *self.labels.values(), self.leaders, self.empty,
+                     self.subtitle)
         self.set_titles("Price ladder", "")
         self.fit()
 
@@ -84,22 +90,18 @@ class LadderChart(Chart):
         self.ax.add_patch(arrow)
         return arrow
 
-    def _label(self, key: str) -> Annotation:
-        tr = self.ax.get_yaxis_transform()
+    def _label(self, key: str) -> Text:
         color = LABEL_COLORS.get(key, LEVEL_STYLES[key][0])
-        return self.ax.annotate(
-            "", xy=(self.zx, 0.0), xycoords=tr, xytext=(self.zx + 0.05, 0.0), textcoords=tr,
-            va="center", fontsize=SMALL, color=color,
-            fontweight="bold" if key == "entry" else "normal",
-            arrowprops={"arrowstyle": "-", "color": GRID, "linewidth": 0.7, "shrinkA": 1,
-                        "shrinkB": 0})
+        return self.ax.text(self.zx + 0.05, 0.0, "", transform=self.ax.get_yaxis_transform(),
+                            va="center", fontsize=SMALL, color=color,
+                            fontweight="bold" if key == "entry" else "normal")
 
     def update(self, series: Ladder | None) -> None:
         """Show ``series``, or the empty state when it is None."""
         self._ladder = series
         visible = series is not None
         for art in [*self.zones.values(), *self.zone_text.values(), *self.lines.values(),
-                    *self.arrows.values(), *self.labels.values()]:
+                    *self.arrows.values(), *self.labels.values(), self.leaders]:
             art.set_visible(visible)
         self.empty.set_text("" if visible else "Select a trade in the grid to see its ladder")
         if series is None:
@@ -108,20 +110,27 @@ class LadderChart(Chart):
         stop_beyond = "never fill" in series.subtitle
         self.set_titles("Price ladder", f"{series.title}\n{series.subtitle}",
                         LOSS if stop_beyond else MUTED)
-        self.ax.set_ylim(*series.ylim)
+        self.ax.set_ylim(sticky(self._ylim, *series.ylim, pad=(0.0, 0.0)))
+        self._ylim = self.ax.get_ylim()
         self._zones(series)
         self._levels(series)
         self._place()
 
     def _zones(self, s: Ladder) -> None:
-        span = s.ylim[1] - s.ylim[0]
+        """Zones as computed, the outermost stretched to the axis limits (kept when sticky)."""
+        lo_ax, hi_ax = self.ax.get_ylim()
+        span, eps = hi_ax - lo_ax, 1e-9 * (s.ylim[1] - s.ylim[0])
         for z in s.zones:
-            self.zones[z.key].set_y(z.lo)
-            self.zones[z.key].set_height(z.hi - z.lo)
+            lo, hi = z.lo, z.hi
+            if hi > lo:
+                lo = lo_ax if lo <= s.ylim[0] + eps else lo
+                hi = hi_ax if hi >= s.ylim[1] - eps else hi
+            self.zones[z.key].set_y(lo)
+            self.zones[z.key].set_height(hi - lo)
             text = self.zone_text[z.key]
-            text.set_position((0.01, (z.lo + z.hi) / 2))
+            text.set_position((0.01, (lo + hi) / 2))
             text.set_text(z.label)
-            text.set_visible(z.hi - z.lo > 0.045 * span)
+            text.set_visible(hi - lo > 0.045 * span)
 
     def _levels(self, s: Ladder) -> None:
         for lv in s.levels:
@@ -160,12 +169,13 @@ class LadderChart(Chart):
     def _spread(self, s: Ladder, height_pt: float) -> None:
         """Spread the labels so they keep :data:`LABEL_PT` apart at this height."""
         shown = [lv for lv in s.levels if math.isfinite(lv.price)]
-        lo, hi = s.ylim
+        lo, hi = self.ax.get_ylim()
         gap = LABEL_PT / max(height_pt, 1.0) * (hi - lo)
         ys = spread_labels([lv.price for lv in shown], gap, lo + gap / 2, hi - gap / 2)
         for lv, y in zip(shown, ys, strict=True):
-            self.labels[lv.key].xy = (self.zx, lv.price)
             self.labels[lv.key].set_position((self.zx + 0.05, float(y)))
+        self.leaders.set_segments([[(self.zx, lv.price), (self.zx + 0.045, float(y))]
+                                   for lv, y in zip(shown, ys, strict=True)])
 
     def fit(self) -> None:
         """Re-place the axes, then the zones / labels split and the labels for the new size."""

@@ -85,6 +85,8 @@ def _chart(fig: Figure, chart_type: type[Chart], series: Any, rect: Rect) -> Cha
     chart.fit()
     chart.update(series)
     chart.fit()
+    for art in chart.animated:   # a page is drawn once: no blitting, every artist in the pass
+        art.set_animated(False)
     return chart
 
 
