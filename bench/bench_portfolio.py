@@ -111,8 +111,9 @@ def run(rows: int, edits: int) -> dict[str, list[float]]:
                 out["compute"].append(timed(lambda p=plan: compute(p))[0])
             out[kind].append(timed(lambda p=plan, r=results: (
                 tab.set_results(p, r), drawn(app, charts)))[0])
-        out["ladder"].append(timed(lambda r=int(rng.integers(1, rows)): (
-            tab.set_selected_row(r), drawn(app, charts)))[0])
+        other = int(rng.integers(1, rows))
+        out["ladder"].append(timed(lambda r=other: (tab.set_selected_row(r),
+                                                    drawn(app, charts)))[0])
         tab.set_selected_row(0)
         drawn(app, charts)
         if k == 0:
