@@ -77,13 +77,14 @@ def _setup(rows: int):  # type: ignore[no-untyped-def]
     guard_singleton_refcounts()
     app = QApplication.instance() or QApplication([])
     plan = synthetic_plan(rows)
+    results = compute(plan)
     tab = PortfolioTab()
     tab.resize(1400, 900)
-    tab.set_results(plan, compute(plan))
+    tab.set_results(plan, results)
     tab.set_selected_row(0)
     tab.show()
     drawn(app, tab.charts.charts())
-    return app, tab, plan
+    return app, tab, plan, results
 
 
 def run(rows: int, edits: int) -> dict[str, list[float]]:
@@ -94,8 +95,8 @@ def run(rows: int, edits: int) -> dict[str, list[float]]:
     from planner.edits import SetCells, apply
     from planner.engine.core import update
 
-    app, tab, plan = _setup(rows)
-    results, charts = tab._results, tab.charts.charts()
+    app, tab, plan, results = _setup(rows)
+    charts = tab.charts.charts()
     rng = np.random.default_rng(7)
     out: dict[str, list[float]] = {k: [] for k in NAMES}
     for k in range(edits + 1):
