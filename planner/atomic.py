@@ -25,6 +25,7 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
                                     dir=target.parent if str(target.parent) else ".")
     os.close(fd)
     tmp = Path(tmp_name)
+    _permissions_like(target, tmp)
     try:
         yield tmp
         with open(tmp, "rb+") as fh:
@@ -36,6 +37,22 @@ def atomic_path(path: str | Path, suffix: str | None = None) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+
+
+def _permissions_like(target: Path, tmp: Path) -> None:
+    """Give the temporary file the target's mode, or the umask default for a new file.
+
+    ``mkstemp`` creates files readable by their owner only; an export must not change who can
+    read the user's file.
+    """
+    try:
+        mode = target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -118,3 +118,16 @@ def test_loading_a_truncated_file_is_refused_with_a_message(tmp_path):
     path.write_bytes(data[: len(data) // 2])
     with pytest.raises(PlanError, match="plan.xlsx"):
         load_plan(path)
+
+
+def test_saved_files_keep_normal_permissions(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    umask = os.umask(0o022)
+    try:
+        save_plan(sample_plan(), path)
+        assert path.stat().st_mode & 0o777 == 0o644
+        path.chmod(0o640)
+        save_plan(sample_plan(), path)
+        assert path.stat().st_mode & 0o777 == 0o640  # replacing keeps the file's mode
+    finally:
+        os.umask(umask)
