@@ -134,3 +134,36 @@ def test_settings_tab_edit_recomputes_the_grid_and_undoes(window):
     assert status(window, "capital") == "Capital 200,000 $"
     window.document.undo_stack.undo()
     assert window.plan_tab.model.index(0, INDEX["risk_usd"]).data() == "2,000"
+
+
+def test_column_groups_show_hide_and_are_remembered(qtbot, sample):
+    from planner.schema import COLUMNS
+    from ui.grid.column_menu import ColumnVisibility
+
+    prefs = Prefs()
+    w = MainWindow(PlanDocument(sample, name="s"), prefs)
+    qtbot.addWidget(w)
+    view, columns = w.plan_tab.view, w.plan_tab.columns
+    probs = [i for i, c in enumerate(COLUMNS) if c.group == "probabilities"]
+    columns.set_group_visible("probabilities", True)
+    assert not any(view.isColumnHidden(i) for i in probs)
+    columns.set_group_visible("inputs", False)
+    assert view.isColumnHidden(INDEX["entry_price"])
+    again = ColumnVisibility(view, prefs)
+    assert again.hidden() == columns.hidden()
+    columns.reset()
+    assert not view.isColumnHidden(INDEX["entry_price"])
+    assert view.isColumnHidden(INDEX["gas_usd"])
+
+
+def test_filter_bar_drives_the_grid(window):
+    bar, model = window.plan_tab.filter_bar, window.plan_tab.model
+    bar.findChild(type(bar._combos["side"]), "filter_side").setCurrentText("short")
+    assert model.rowCount() == 5
+    assert bar.count.text() == "5 of 12 rows"
+    bar.alerts.setChecked(True)
+    rows = window.document.results.rows
+    expected = int(((rows["side"] == "short") & (rows["alert_count"] > 0)).sum())
+    assert model.rowCount() == expected == 1   # AVAX: basis alert
+    bar.set_filters(type(model.filters)())
+    assert model.rowCount() == 12
