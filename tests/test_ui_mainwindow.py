@@ -167,3 +167,14 @@ def test_filter_bar_drives_the_grid(window):
     assert model.rowCount() == expected == 1   # AVAX: basis alert
     bar.set_filters(type(model.filters)())
     assert model.rowCount() == 12
+
+
+def test_view_menu_alert_filter_and_clear(window):
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    actions = {a.text().replace("&", ""): a for a in view_menu.actions()}
+    actions["Rows with alerts only"].trigger()
+    model = window.plan_tab.model
+    assert window.plan_tab.filter_bar.alerts.isChecked()
+    assert 0 < model.rowCount() < 12
+    actions["Clear filters"].trigger()
+    assert model.rowCount() == 12 and not actions["Rows with alerts only"].isChecked()

@@ -77,8 +77,7 @@ def _view_menu(window: MainWindow, menu: QMenu) -> None:
     menu.addAction("Clear &filters", lambda: tab.set_filters(Filters()))
     alerts = menu.addAction("Rows with &alerts only")
     alerts.setCheckable(True)
-    alerts.toggled.connect(lambda on: tab.set_filters(tab.model.filters.with_changes(
-        alerts_only=on)))
+    alerts.toggled.connect(tab.filter_bar.alerts.setChecked)  # the filter bar is the source
     tab.filter_bar.alerts.toggled.connect(alerts.setChecked)
     menu.addAction("&Plan order (no sort)", lambda: tab.view.horizontalHeader().setSortIndicator(
         -1, Qt.SortOrder.AscendingOrder))
