@@ -50,6 +50,8 @@ def build_menus(window: MainWindow) -> QMenu:
     undo.setShortcut(QKeySequence.StandardKey.Undo)
     redo = window.document.undo_stack.createRedoAction(window, "&Redo")
     redo.setShortcut(QKeySequence.StandardKey.Redo)
+    undo.setIconText("Undo")  # the toolbar keeps a short label; the menu names the step
+    redo.setIconText("Redo")
     edit_menu = bar.addMenu("&Edit")
     edit_menu.addActions([undo, redo])
     edit_menu.addSeparator()
