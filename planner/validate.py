@@ -39,8 +39,9 @@ def empty_trades(n: int = 0) -> pd.DataFrame:
 def canonical(trades: pd.DataFrame) -> pd.DataFrame:
     """Return ``trades`` with the schema's column order, dtypes and a fresh RangeIndex."""
     out = {}
+    missing = empty_trades(len(trades)) if any(c.key not in trades for c in INPUTS) else None
     for c in INPUTS:
-        col = trades[c.key] if c.key in trades else empty_trades(len(trades))[c.key]
+        col = trades[c.key] if c.key in trades else missing[c.key]  # type: ignore[index]
         values = col.to_numpy()
         if c.dtype == "float":
             out[c.key] = pd.Series(np.asarray(values, dtype=float))

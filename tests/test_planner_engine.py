@@ -219,3 +219,16 @@ def test_empty_plan_computes():
 def test_frame_in_frame_out_keeps_row_order(sample):
     res = compute(sample)
     pd.testing.assert_series_equal(res.rows["symbol"], sample.trades["symbol"])
+
+
+def test_draft_rows_raise_no_alerts_and_stay_out_of_totals():
+    plan = make_plan([BTC])
+    trades = pd.concat([plan.trades, plan.trades.iloc[:1]], ignore_index=True)
+    trades.loc[1, ["entry_price", "volatility_pct"]] = np.nan  # a row still being filled in
+    trades.loc[1, "risk_pct"] = 5.0
+    res = compute(plan.with_changes(trades=trades))
+    draft = res.rows.iloc[1]
+    assert draft["alert_count"] == 0 and not draft["alert_leverage_tier"]
+    assert res.totals["count"] == 1 and res.totals["heat_pct"] == pytest.approx(2)
+    assert not res.rows["alert_heat"].any()
+    assert res.buckets["count"].sum() == 1

@@ -11,7 +11,7 @@ import pandas as pd
 
 from planner.engine.cross import CrossArrays, cross_table
 from planner.engine.inputs import RowArrays, VenueArrays, row_arrays, venue_arrays
-from planner.engine.portfolio import bucket_table, plan_totals
+from planner.engine.portfolio import bucket_table, complete, plan_totals
 from planner.engine.rows import Sized, row_outputs, size_rows
 from planner.engine.scenarios import ScenarioCalc, evaluate, scenario_outputs
 from planner.errors import CellIssue, PlanError
@@ -83,8 +83,10 @@ def output_columns(plan: Plan, p: _Prepared | None = None) -> dict[str, np.ndarr
     out: dict[str, np.ndarray] = dict(
         row_outputs(p.a, p.v, p.z, plan.settings, plan.scenario("stressed")))
     out.update(scenario_outputs(p.calcs, p.a, p.z, plan.settings, out["stop_price"]))
-    heat = float(np.nansum(p.a.risk_pct))
-    out["alert_heat"] = np.full(len(p.a.entry), heat > plan.settings.heat_cap_pct)
+    ok = complete({"entry_price": p.a.entry, "volatility_pct": p.a.sigma})
+    out["alert_heat"] = ok & (float(np.nansum(p.a.risk_pct[ok])) > plan.settings.heat_cap_pct)
+    for key in ALERTS:
+        out[key] = np.asarray(out[key], dtype=bool) & ok
     out["alert_count"] = alert_count(out)
     return {k: out[k] for k in OUTPUT_KEYS}
 
@@ -153,8 +155,9 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
         col = previous.rows[key].to_numpy(copy=True)
         col[idx] = values
         columns[key] = col
-    heat = float(np.nansum(columns["risk_pct"])) > plan.settings.heat_cap_pct
-    columns["alert_heat"] = np.full(len(plan.trades), heat)
+    ok = complete(columns)
+    heat = float(np.nansum(np.asarray(columns["risk_pct"], dtype=float)[ok]))
+    columns["alert_heat"] = ok & (heat > plan.settings.heat_cap_pct)
     columns["alert_count"] = alert_count(columns)
     rows = _frame(plan.trades, columns)
     arrays = previous.arrays.patched(idx, CrossArrays.build(p.calcs, p.a, p.z))

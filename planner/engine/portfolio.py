@@ -19,6 +19,18 @@ BUCKET_KEYS = (
 )
 
 
+def complete(columns: Any) -> np.ndarray:
+    """Rows that have what the numbers need (entry > 0 and σ > 0); the others are drafts.
+
+    Drafts (a row just inserted, a paste still being filled) get no alerts and stay out of
+    heat, bucket and plan totals until they are complete.
+    """
+    entry = np.asarray(columns["entry_price"], dtype=float)
+    vol = np.asarray(columns["volatility_pct"], dtype=float)
+    with np.errstate(invalid="ignore"):
+        return (entry > 0) & (vol > 0)
+
+
 def bucket_order(names: list[str]) -> list[str]:
     """The three standard buckets first (in their order), then the user's, alphabetically."""
     std = [b for b in DEFAULT_BUCKETS if b in names]
@@ -45,6 +57,7 @@ def bucket_table(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     Count, notional, margin, risk, heat, margin use, scenario P&L, liquidations and the
     recovery % of the summed loss.
     """
+    rows = rows[complete(rows)]
     codes, names = pd.factorize(rows["bucket"].to_numpy(dtype=object))
     k = len(names)
     data: dict[str, Any] = {"count": np.bincount(codes, minlength=k)}
@@ -66,6 +79,7 @@ def plan_totals(rows: pd.DataFrame, settings: Settings) -> dict[str, Any]:
         A flat dict of plain Python numbers (JSON-ready; NaN where undefined).
     """
     c = settings.capital_usd
+    rows = rows[complete(rows)]
     tot: dict[str, Any] = {"count": len(rows)}
     for k in SUM_KEYS:
         tot[k] = float(rows[k].sum())
