@@ -168,3 +168,11 @@ def test_export_into_a_copy_of_a_plan(tmp_path, journal):
     plan = load_plan(out)
     assert len(plan.trades) == len(load_plan(sample).trades)
     assert plan.journal is not None and plan.journal["symbol"].tolist() == ["ETHUSDT"]
+
+
+def test_several_files_import_in_one_transaction(tmp_path, journal, capsys):
+    a, b = _csv(tmp_path, ROWS[:2], "a.csv"), _csv(tmp_path, ROWS[2:], "b.csv")
+    assert run(["journal", "import", a, b]) == 0
+    out = capsys.readouterr().out
+    assert "a.csv: 2 row(s) read, 2 added" in out and "b.csv: 1 row(s) read, 1 added" in out
+    assert _stats(capsys)["count"] == 3

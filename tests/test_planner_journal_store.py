@@ -200,3 +200,18 @@ def test_read_only_on_request_never_creates_a_file(path):
     with pytest.raises(JournalError, match="no journal file"):
         JournalStore(path, read_only=True)
     assert not path.exists()
+
+
+def test_several_batches_are_one_transaction(path):
+    from planner.journal.store import Batch
+
+    bad = trades([30], start="2025-01-01")
+    bad["side"] = "sideways"
+    with JournalStore(path) as store:
+        with pytest.raises(JournalError):
+            store.add_many([Batch(trades([1, 2]), "csv", "a.csv"), Batch(bad, "csv", "b.csv")])
+        assert store.count() == 0 and store.batches().empty
+        done = store.add_many([Batch(trades([1, 2]), "csv", "a.csv"),
+                               Batch(trades([3], start="2025-01-01"), "csv", "b.csv")])
+        assert [r.added for r in done] == [2, 1]
+        assert sorted(store.batches()["file_name"]) == ["a.csv", "b.csv"]

@@ -149,7 +149,7 @@ def _mapping(args: argparse.Namespace, store: Any) -> Any:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from planner.journal.importer import ImportRefused, read_source, source_kind, store_parsed
+    from planner.journal.importer import ImportRefused, read_source, source_kind, store_all
 
     with _store(args) as store:
         mapping = _mapping(args, store)
@@ -160,9 +160,11 @@ def _import(args: argparse.Namespace) -> int:
                 "\n\n".join(str(ImportRefused(p)) for p in refused))
         if mapping is not None and args.save_mapping:
             store.save_mapping(args.save_mapping, mapping.to_json())
-        for f, p in zip(args.files, parsed, strict=True):
-            res = store_parsed(store, p, accept_good=True, source=source_kind(f, mapping),
-                               mapping_name=mapping.name if mapping else "")
+        name = mapping.name if mapping else ""
+        results = store_all(store, [(p, source_kind(f, mapping), name)
+                                    for f, p in zip(args.files, parsed, strict=True)],
+                            accept_good=True)
+        for f, p, res in zip(args.files, parsed, results, strict=True):
             print(f"{f}: {p.total} row(s) read, {res.added} added, {res.skipped} already in "
                   f"the journal, {len(p.bad_rows)} bad row(s) left out")
     return 0

@@ -15,7 +15,7 @@ from planner.errors import CellIssue, PlanError
 from planner.journal.csvio import read_journal_csv
 from planner.journal.frame import Parsed
 from planner.journal.mapping import ColumnMapping, read_mapped
-from planner.journal.store import AddResult, JournalStore
+from planner.journal.store import AddResult, Batch, JournalStore
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -74,7 +74,19 @@ def store_parsed(store: JournalStore, parsed: Parsed, *, accept_good: bool = Fal
         ImportRefused: There are bad rows and ``accept_good`` is False; nothing stored.
         JournalError: The journal is read-only or locked; nothing stored.
     """
-    if parsed.issues and not accept_good:
-        raise ImportRefused(parsed)
-    return store.add(parsed.frame, source=source, file_name=Path(parsed.source).name,
-                     mapping=mapping_name)
+    return store_all(store, [(parsed, source, mapping_name)], accept_good=accept_good)[0]
+
+
+def store_all(store: JournalStore, items: list[tuple[Parsed, str, str]], *,
+              accept_good: bool = False) -> list[AddResult]:
+    """Store several reviewed sources — ``(parsed, source, mapping name)`` — in one transaction.
+
+    Raises:
+        ImportRefused: A source has bad rows and ``accept_good`` is False; nothing stored.
+        JournalError: The journal is read-only or locked; nothing stored.
+    """
+    for parsed, _, _ in items:
+        if parsed.issues and not accept_good:
+            raise ImportRefused(parsed)
+    return store.add_many([Batch(p.frame, src, Path(p.source).name, name)
+                           for p, src, name in items])

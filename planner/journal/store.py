@@ -65,6 +65,25 @@ class AddResult:
     keys: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, eq=False)
+class Batch:
+    """Rows to add as one batch (see :meth:`JournalStore.add`).
+
+    Attributes:
+        frame: A typed journal frame.
+        source: ``close``, ``csv``, ``workbook`` or ``mapped``.
+        file_name: File the rows came from, if any.
+        mapping: Name of the column mapping used, if any.
+        keys: Content keys to use, or ``None`` for the rows' content keys.
+    """
+
+    frame: pd.DataFrame
+    source: str
+    file_name: str = ""
+    mapping: str = ""
+    keys: Sequence[str] | None = None
+
+
 def _now_us() -> int:
     return time.time_ns() // 1000
 
@@ -322,17 +341,26 @@ class JournalStore:
         Returns:
             What was stored. Nothing is stored if anything fails.
         """
-        keys = list(keys) if keys is not None else list(content_keys(frame))
-        rows = _records(frame)
+        return self.add_many([Batch(frame, source, file_name, mapping, keys)])[0]
+
+    def add_many(self, batches: Sequence[Batch]) -> list[AddResult]:
+        """Store several batches (e.g. the files of one import command) in one transaction."""
+        prepared = [(b, list(b.keys) if b.keys is not None else list(content_keys(b.frame)),
+                     _records(b.frame)) for b in batches]
         with self._write() as conn:
-            before = conn.total_changes
-            batch = conn.execute("INSERT INTO batches (created_at, source, file_name, mapping) "
-                                 "VALUES (?, ?, ?, ?)", (_now_us(), source, file_name, mapping)
-                                 ).lastrowid
-            conn.executemany(_INSERT, [(k, batch, *r) for k, r in zip(keys, rows, strict=True)])
-            added = conn.total_changes - before - 1
-            if added == 0:
-                conn.execute("DELETE FROM batches WHERE id = ?", (batch,))
+            return [self._insert(conn, b, keys, rows) for b, keys, rows in prepared]
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, b: Batch, keys: list[str],
+                rows: list[tuple[Any, ...]]) -> AddResult:
+        before = conn.total_changes
+        batch = conn.execute("INSERT INTO batches (created_at, source, file_name, mapping) "
+                             "VALUES (?, ?, ?, ?)", (_now_us(), b.source, b.file_name, b.mapping)
+                             ).lastrowid
+        conn.executemany(_INSERT, [(k, batch, *r) for k, r in zip(keys, rows, strict=True)])
+        added = conn.total_changes - before - 1
+        if added == 0:
+            conn.execute("DELETE FROM batches WHERE id = ?", (batch,))
         return AddResult(batch if added else None, added, len(rows) - added, tuple(keys))
 
     def add_new(self, frame: pd.DataFrame, *, source: str = "close") -> AddResult:
