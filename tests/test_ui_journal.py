@@ -316,3 +316,29 @@ def test_the_tab_follows_the_plan_capital_and_scenarios(window, tmp_path, qtbot)
     before = dict(tab.review.bands)
     doc.apply(edits.SetScenarios(wide), "scenarios")
     assert tab.review.bands != before and tab.review.bands["normal"] > before["normal"]
+
+
+def test_a_journal_from_a_newer_version_is_shown_read_only(window, journal_path, tmp_path):
+    import sqlite3
+
+    from planner.journal import migrations
+    from planner.journal.store import JournalStore
+
+    with JournalStore(journal_path) as store:
+        store.add(trades([5, -3]), source="csv")
+    conn = sqlite3.connect(journal_path)
+    conn.execute(f"PRAGMA user_version = {migrations.CURRENT + 1}")
+    conn.commit()
+    conn.close()
+    tab = window.journal_tab
+    tab.refresh()
+    assert tab.banner.isVisibleTo(tab) and "newer version" in tab.banner.text()
+    assert not tab.import_button.isEnabled()
+    assert tab.review.summary["count"] == 2                  # still readable
+    assert tab.export_file(tmp_path / "rescued.csv") == 2    # and exportable
+    before = window.document.plan
+    from planner.journal.store import JournalError
+
+    with pytest.raises(JournalError, match="newer version"):
+        close_rows(window.document, window.journal_session, [0], [_fill(window.document, 0)])
+    assert window.document.plan == before
