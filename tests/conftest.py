@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Autosave snapshots and other user data go to a throw-away folder, never the real one.
+os.environ.setdefault("TRADE_PLANNER_DATA_DIR", tempfile.mkdtemp(prefix="trade-planner-tests-"))
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 

@@ -34,16 +34,36 @@ def test_nothing_written_without_unsaved_changes(qtbot, data_dir):
     auto.close()
 
 
-def test_offer_recovery_restores_and_discards_by_decision(data_dir):
+def test_offer_recovery_discards_declined_and_stops_at_the_restored(data_dir):
     from tests.test_planner_recovery import _crashing_child
 
     _crashing_child(data_dir.parent, rows=4)
     _crashing_child(data_dir.parent, rows=6)
-    answers = iter(["restore", "discard"])
-    restored = offer_recovery(lambda info: next(answers))
-    assert len(restored) == 1
-    info, plan = restored[0]
-    assert len(plan.trades) in (4, 6)
+    asked = []
+
+    def ask(info):
+        asked.append(info.rows)
+        return "discard" if len(asked) == 1 else "restore"
+
+    info, plan = offer_recovery(ask)
+    assert len(asked) == 2 and len(plan.trades) == asked[1]
     assert [p.slot_id for p in pending()] == [info.slot_id]  # kept until re-snapshotted
     discard(info)
     assert pending() == []
+
+
+def test_window_restores_a_crashed_session_as_unsaved_changes(qtbot, data_dir):
+    from tests.test_planner_recovery import _crashing_child
+    from ui.autosave import recover_into
+    from ui.mainwindow import MainWindow
+
+    _crashing_child(data_dir.parent, rows=3)
+    window = MainWindow()
+    window.files.ask_save = lambda name: "discard"  # no "save changes?" box at teardown
+    qtbot.addWidget(window)
+    assert recover_into(window, lambda info: "restore")
+    assert len(window.document.plan.trades) == 3
+    assert window.document.is_modified
+    assert len(pending()) == 0  # the old snapshot is gone ...
+    assert len(list(data_dir.glob("*.xlsx"))) == 1  # ... replaced by this window's own
+    window.autosave.close()

@@ -50,6 +50,9 @@ def run_app(file: str | None = None, *, screenshot: str | None = None) -> int:
     if screenshot:
         return _screenshot(app, window, screenshot)
     window.show()
+    from ui.autosave import ask_with_dialog, recover_into
+
+    recover_into(window, ask_with_dialog(window))
     return app.exec()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -82,28 +82,67 @@ class Autosave(QObject):
 Decision = str  # "restore", "discard" or "keep" (ask again next time)
 
 
-def offer_recovery(ask: Callable[[SnapshotInfo], Decision]) -> list[tuple[SnapshotInfo, Plan]]:
-    """Ask about each orphaned snapshot; return the plans the user chose to restore.
+def offer_recovery(ask: Callable[[SnapshotInfo], Decision]) -> tuple[SnapshotInfo, Plan] | None:
+    """Ask about orphaned snapshots, newest first, until the user restores one.
 
-    Declined snapshots are deleted. A restored snapshot is kept: the caller opens the plan as
-    modified, lets its own :class:`Autosave` write a fresh snapshot (``write_now``) and only then
-    calls ``planner.recovery.discard(info)``, so a second crash loses nothing. A snapshot that
-    cannot be read is reported on stderr and kept for a later try.
+    Declined snapshots are deleted; those not asked about (after a restore) or kept stay for the
+    next start. A restored snapshot is kept too: the caller opens the plan as modified, lets its
+    own :class:`Autosave` write a fresh snapshot (``write_now``) and only then calls
+    ``planner.recovery.discard(info)``, so a second crash loses nothing. A snapshot that cannot
+    be read is reported on stderr and kept for a later try.
 
     Args:
         ask: The seam: shows the snapshot (``info.describe()``) and returns the decision.
+
+    Returns:
+        The snapshot restored and its plan, or ``None``.
     """
     from planner.errors import PlanError
     from planner.recovery import discard, pending, restore
 
-    restored = []
     for info in pending():
         decision = ask(info)
         if decision == "restore":
             try:
-                restored.append((info, restore(info)))
+                return info, restore(info)
             except PlanError as exc:
                 print(f"Recovery snapshot unreadable, kept: {exc}", file=sys.stderr)
         elif decision == "discard":
             discard(info)
-    return restored
+    return None
+
+
+def recover_into(window: Any, ask: Callable[[SnapshotInfo], Decision]) -> bool:
+    """Offer recovery and open the restored plan in ``window`` (as unsaved changes).
+
+    Returns:
+        True when a plan was restored.
+    """
+    from planner.recovery import discard
+
+    found = offer_recovery(ask)
+    if found is None:
+        return False
+    info, plan = found
+    window.document.load(plan, path=info.source or None, name="Recovered plan", modified=True)
+    window.autosave.write_now()
+    discard(info)
+    window.show_message(f"Restored {info.describe()}. Save it to keep it.")
+    return True
+
+
+def ask_with_dialog(parent: Any) -> Callable[[SnapshotInfo], Decision]:
+    """The real seam: a message box with Restore / Discard / Later."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def ask(info: SnapshotInfo) -> Decision:
+        box = QMessageBox(QMessageBox.Icon.Question, "Recover unsaved changes?",
+                          "The planner did not close cleanly last time. A snapshot of your "
+                          f"unsaved plan was kept:\n\n{info.describe()}", parent=parent)
+        restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+        discard = box.addButton("Discard", QMessageBox.ButtonRole.DestructiveRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        clicked = box.clickedButton()
+        return "restore" if clicked is restore else "discard" if clicked is discard else "keep"
+    return ask

@@ -25,6 +25,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from ui.autosave import Autosave
 from ui.document import PlanDocument
 from ui.files import SAMPLE_NAME, FileActions, load_sample
 from ui.menus import build_menus
@@ -80,6 +81,8 @@ class MainWindow(QMainWindow):
         self.plan_menu = build_menus(self)
         self._results_timer = QTimer(self, singleShot=True, interval=0)
         self._results_timer.timeout.connect(self._push_results)
+        self.autosave = Autosave(lambda: self.document.plan, lambda: self.document.path,
+                                 lambda: self.document.is_modified, parent=self)
         self._connect()
         self.setAcceptDrops(True)
         self.resize(1600, 900)
@@ -92,6 +95,9 @@ class MainWindow(QMainWindow):
         doc.changed.connect(self._on_changed)
         doc.file_changed.connect(self._update_title)
         doc.undo_stack.cleanChanged.connect(self._update_title)
+        doc.changed.connect(self.autosave.note_change)
+        doc.undo_stack.cleanChanged.connect(self._clean_changed)
+        self.autosave.snapshot_failed.connect(self.show_message)
         for source in (self.files.message, self.plan_tab.grid_actions.message,
                        self.plan_tab.model.edit_refused, self.settings_tab.message):
             source.connect(self.show_message)
@@ -119,6 +125,10 @@ class MainWindow(QMainWindow):
         tab = self.portfolio.widget
         if tab is not None:
             tab.set_results(self.document.plan, self.document.results)  # type: ignore[attr-defined]
+
+    def _clean_changed(self, clean: bool) -> None:
+        if clean:  # saved, or every change undone: the snapshot is no longer needed
+            self.autosave.saved()
 
     def _update_title(self, *_: Any) -> None:
         self.setWindowTitle(f"{self.document.name}[*] — {APP_NAME}")
@@ -159,6 +169,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Ask before unsaved changes are lost."""
         if self.files.maybe_save():
+            self.autosave.close()
             event.accept()
         else:
             event.ignore()
