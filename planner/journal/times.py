@@ -59,15 +59,35 @@ def _strings(text: pd.Series, fmt: str | None, dayfirst: bool, utc: bool) -> pd.
     named = text.str.endswith(("UTC", "GMT"))
     if named.any():
         text = text.where(~named, text.str.replace(r"\s*(UTC|GMT)$", "Z", regex=True))
+    kind = "datetime64[us, UTC]" if utc else "datetime64[us]"
     if fmt:
-        return pd.to_datetime(text, format=fmt, errors="coerce", utc=utc)
-    out = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=utc)
+        return _same_kind(_to_datetime(text, fmt, dayfirst, utc), kind)
+    out = _same_kind(_to_datetime(text, "ISO8601", dayfirst, utc), kind)
     retry = out.isna()
     if retry.any():
-        again = pd.to_datetime(text[retry], format="mixed", dayfirst=dayfirst, errors="coerce",
-                               utc=utc)
-        out = pd.concat([out[~retry], again.astype(out.dtype)]).reindex(text.index)
+        again = _to_datetime(text[retry], "mixed", dayfirst, utc)
+        out = pd.concat([out[~retry], _same_kind(again, kind)]).reindex(text.index)
     return out
+
+
+def _to_datetime(text: pd.Series, fmt: str, dayfirst: bool, utc: bool) -> pd.Series:
+    """``pd.to_datetime`` that never raises: cells it cannot read become NaT."""
+    try:
+        return pd.to_datetime(text, format=fmt, dayfirst=dayfirst, errors="coerce", utc=utc)
+    except (TypeError, ValueError, OverflowError):
+        return pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+
+
+def _same_kind(times: pd.Series, dtype: object) -> pd.Series:
+    """``times`` as ``dtype``; an offset the first pass missed is converted to UTC, and
+    anything that still does not fit becomes NaT (reported as "not a time")."""
+    aware = isinstance(times.dtype, pd.DatetimeTZDtype)
+    if aware and not str(dtype).endswith("UTC]"):
+        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+    try:
+        return times.astype(dtype)
+    except (TypeError, ValueError):
+        return pd.Series(pd.NaT, index=times.index, dtype=dtype)
 
 
 def _kinds(cells: pd.Series) -> pd.Series:
