@@ -79,8 +79,11 @@ def _to_datetime(text: pd.Series, fmt: str, dayfirst: bool, utc: bool) -> pd.Ser
 
 
 def _same_kind(times: pd.Series, dtype: object) -> pd.Series:
-    """``times`` as ``dtype``; an offset the first pass missed is converted to UTC, and
-    anything that still does not fit becomes NaT (reported as "not a time")."""
+    """``times`` as ``dtype``, never raising.
+
+    An offset the first pass missed is converted to UTC; anything that still does not fit
+    becomes NaT (reported as "not a time").
+    """
     aware = isinstance(times.dtype, pd.DatetimeTZDtype)
     if aware and not str(dtype).endswith("UTC]"):
         times = times.dt.tz_convert("UTC").dt.tz_localize(None)
