@@ -96,15 +96,10 @@ def render(results: list[dict[str, float]]) -> str:
 
 
 def write_section(table: str) -> None:
-    doc = ROOT / "docs" / "performance.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    start, end = "<!-- engine:start -->", "<!-- engine:end -->"
-    block = f"{start}\n{table}\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text += f"\n## Engine (`compute`)\n\n`python bench/bench_engine.py --write`\n\n{block}\n"
-    doc.write_text(text, encoding="utf-8")
+    """Replace the engine section of docs/performance.md."""
+    from bench.docsection import write_section as write
+
+    write("engine", "## Engine (`compute`)\n\n`python bench/bench_engine.py --write`", table)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-START, END = "<!-- io:start -->", "<!-- io:end -->"
 
 
 def timed(fn: Callable[[], object], repeat: int) -> float:
@@ -161,16 +160,9 @@ def _short(message: str, width: int = 100) -> str:
 
 def write_section(table: str) -> None:
     """Replace (or append) the workbook section of docs/performance.md."""
-    from planner.atomic import atomic_write_text
+    from bench.docsection import write_section as write
 
-    doc = ROOT / "docs" / "performance.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    block = f"{START}\n{table}\n{END}"
-    if START in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
-    else:
-        text += f"\n## Workbooks (export and import)\n\n{block}\n"
-    atomic_write_text(doc, text)
+    write("io", "## Workbooks (export and import)", table)
 
 
 def main() -> int:

@@ -29,8 +29,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-DOC = ROOT / "docs" / "performance.md"
-START, END = "<!-- journal:start -->", "<!-- journal:end -->"
 TARGETS = {"stats": 200.0, "import": 5000.0}
 SECTION = """## Journal (statistics and import)
 
@@ -184,13 +182,9 @@ def render(n: int, r: dict[str, float]) -> str:
 
 def write_doc(table: str) -> None:
     """Replace (or append) the journal table in docs/performance.md."""
-    text = DOC.read_text(encoding="utf-8")
-    block = f"{START}\n{table}\n{END}"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + SECTION + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
+    from bench.docsection import write_section
+
+    write_section("journal", SECTION, table)
 
 
 def main() -> int:

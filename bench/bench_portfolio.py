@@ -149,17 +149,10 @@ def render(rows: int, out: dict[str, list[float]]) -> str:
 
 
 def write_section(table: str) -> None:
-    from planner.atomic import atomic_write_text
+    """Replace (or append) the portfolio section of docs/performance.md."""
+    from bench.docsection import write_section as write
 
-    doc = ROOT / "docs" / "performance.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    start, end = "<!-- portfolio:start -->", "<!-- portfolio:end -->"
-    block = f"{start}\n{table}\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text += f"\n## Portfolio tab and charts\n\n{block}\n"
-    atomic_write_text(doc, text)
+    write("portfolio", "## Portfolio tab and charts", table)
 
 
 def main() -> int:

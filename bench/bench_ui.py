@@ -220,17 +220,9 @@ def render(r: dict[str, object], n: int) -> str:
 
 def write_section(table: str) -> None:
     """Replace (or append) the UI section of docs/performance.md."""
-    from planner.atomic import atomic_write_text
+    from bench.docsection import write_section as write
 
-    doc = ROOT / "docs" / "performance.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    start, end = "<!-- ui:start -->", "<!-- ui:end -->"
-    block = f"{start}\n{table}\n{end}"
-    if start in text:
-        text = text[: text.index(start)] + block + text[text.index(end) + len(end):]
-    else:
-        text += f"\n## Desktop grid\n\n`python bench/bench_ui.py --write`\n\n{block}\n"
-    atomic_write_text(doc, text)
+    write("ui", "## Desktop grid\n\n`python bench/bench_ui.py --write`", table)
 
 
 def main() -> int:
