@@ -95,13 +95,9 @@ def journal_pages(path: str, plan: Plan, one_per_file: bool) -> list[Page]:
 
 
 def _load(path: str) -> tuple[Plan, Results]:
-    from planner import PlanError, check_plan, compute, load_plan
+    from planner.cli import load_checked
 
-    plan = load_plan(path)
-    results = compute(plan)
-    issues = check_plan(plan, results)
-    if issues:
-        raise PlanError(issues)
+    plan, results, _ = load_checked(path)
     return plan, results
 
 

@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from types import ModuleType
+from typing import Any
 
 #: Command name -> module path. Add a command by adding its module here.
 COMMANDS: dict[str, str] = {
@@ -41,6 +42,26 @@ def run(argv: list[str]) -> int:
     """Run one headless command; return the process exit code."""
     args = build_parser().parse_args(argv)
     return int(_module(args.command).run(args))
+
+
+def load_checked(path: str) -> tuple[Any, Any, list[str]]:
+    """Load a plan for a headless command, compute it and apply :func:`planner.check_plan`.
+
+    Returns:
+        ``(plan, results, warnings)``.
+
+    Raises:
+        PlanError: The file or a cell is bad, or a leverage is above its tier's maximum.
+    """
+    from planner import PlanError, check_plan, compute
+    from planner.io import load_plan_with_warnings
+
+    plan, warnings = load_plan_with_warnings(path)
+    results = compute(plan)
+    issues = check_plan(plan, results)
+    if issues:
+        raise PlanError(issues)
+    return plan, results, [str(w) for w in warnings]
 
 
 def fail(message: str, code: int = 2) -> int:

@@ -28,19 +28,17 @@ def summary(results: object) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Load, check and compute the plan; print JSON or a summary; write CSV if asked."""
-    from planner import PlanError, check_plan, compute, load_plan
-    from planner.cli import fail
+    from planner import PlanError
+    from planner.cli import fail, load_checked
     from planner.csvout import frame_to_csv
     from planner.jsonout import dumps, results_dict
 
     try:
-        plan = load_plan(args.plan)
-        results = compute(plan)
-        issues = check_plan(plan, results)
-        if issues:
-            raise PlanError(issues)
+        plan, results, warnings = load_checked(args.plan)
     except PlanError as exc:
         return fail(f"{args.plan}:\n{exc}")
+    for w in warnings:
+        print(f"warning: {args.plan}: {w}", file=sys.stderr)
     if args.csv:
         try:
             frame_to_csv(results.rows, args.csv)

@@ -25,18 +25,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, check and compute the plan, then write the workbook."""
-    from planner import PlanError, check_plan, compute
-    from planner.cli import fail
-    from planner.io import load_plan_with_warnings, save_plan
+    from planner import PlanError
+    from planner.cli import fail, load_checked
+    from planner.io import save_plan
 
     if Path(args.output).suffix.lower() != ".xlsx":
         return fail(f"{args.output}: the output must be an .xlsx workbook")
     try:
-        plan, warnings = load_plan_with_warnings(args.plan)
-        results = compute(plan)
-        issues = check_plan(plan, results)
-        if issues:
-            raise PlanError(issues)
+        plan, results, warnings = load_checked(args.plan)
     except PlanError as exc:
         return fail(f"{args.plan}:\n{exc}")
     for w in warnings:
