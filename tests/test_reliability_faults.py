@@ -6,8 +6,10 @@ or the complete new one, and a failed save says why and leaves the previous file
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -97,18 +99,65 @@ def test_full_disk_gives_a_clear_error_and_keeps_the_previous_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["plan.xlsx"]  # temp file cleaned up
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores folder permissions")
+@contextlib.contextmanager
+def _read_only(folder):
+    """Make ``folder`` refuse new files: chmod for a user, ``chattr +i`` for root (which ignores
+    permissions)."""
+    if os.geteuid() != 0:
+        folder.chmod(0o500)
+        try:
+            yield
+        finally:
+            folder.chmod(0o700)
+        return
+    if shutil.which("chattr") is None or subprocess.run(["chattr", "+i", str(folder)],
+                                                        capture_output=True).returncode:
+        pytest.skip("running as root and chattr +i is not available on this filesystem")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+
+
 def test_read_only_folder_refuses_cleanly(tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir()
     save_plan(sample_plan(), folder / "plan.xlsx")
-    folder.chmod(0o500)
+    before = (folder / "plan.xlsx").read_bytes()
+    small = sample_plan().with_changes(trades=sample_plan().trades.iloc[:2])
+    with _read_only(folder), pytest.raises(OSError):
+        save_plan(small, folder / "plan.xlsx")
+    assert (folder / "plan.xlsx").read_bytes() == before
+    assert [p.name for p in folder.iterdir()] == ["plan.xlsx"]
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real 256 KB filesystem (tmpfs), when this process may mount one (root on Linux)."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+            capture_output=True).returncode:
+        pytest.skip("mounting a tmpfs needs root; the RLIMIT_FSIZE test covers this case")
     try:
-        with pytest.raises(OSError):
-            save_plan(sample_plan(), folder / "plan.xlsx")
-        assert load_plan(folder / "plan.xlsx") == sample_plan()
+        yield mount
     finally:
-        folder.chmod(0o700)
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_save_on_a_full_filesystem_keeps_the_previous_file(tiny_disk):
+    path = tiny_disk / "plan.xlsx"
+    save_plan(sample_plan(), path)
+    before = path.read_bytes()
+    base = sample_plan()
+    big = base.with_changes(trades=base.trades.sample(20_000, replace=True, random_state=2)
+                            .reset_index(drop=True))
+    with pytest.raises(OSError) as err:
+        save_plan(big, path)
+    assert err.value.errno in (28, 27)  # ENOSPC (or EFBIG)
+    assert path.read_bytes() == before
+    assert [p.name for p in tiny_disk.iterdir()] == ["plan.xlsx"]
 
 
 def test_loading_a_truncated_file_is_refused_with_a_message(tmp_path):
