@@ -176,3 +176,18 @@ def test_several_files_import_in_one_transaction(tmp_path, journal, capsys):
     out = capsys.readouterr().out
     assert "a.csv: 2 row(s) read, 2 added" in out and "b.csv: 1 row(s) read, 1 added" in out
     assert _stats(capsys)["count"] == 3
+
+
+def test_stats_can_take_capital_and_bands_from_a_plan(tmp_path, journal, capsys):
+    from planner import load_plan, save_plan
+
+    run(["journal", "import", _csv(tmp_path, ROWS)])
+    plan = load_plan(ROOT / "resources" / "sample_plan.xlsx")
+    wide = tuple(s.__class__(**{**s.to_dict(), "sigma_move": s.sigma_move * 10,
+                                "min_move_pct": 50.0}) for s in plan.scenarios)
+    path = tmp_path / "plan.xlsx"
+    save_plan(plan.with_changes(scenarios=wide,
+                                settings=plan.settings.with_changes(capital_usd=1234.0)), path)
+    doc = _stats(capsys, "--plan", str(path))
+    assert doc["capital_usd"] == 1234 and doc["tail_events"] == []   # 30 % is normal there
+    assert doc["bands"]["normal"] == 3

@@ -78,6 +78,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     st.add_argument("--capital", type=float, default=None, metavar="USD",
                     help="starting capital of the equity curve (default: the plan default)")
     st.add_argument("--trades", action="store_true", help="include every trade in the JSON")
+    st.add_argument("--plan", metavar="PLAN.xlsx",
+                    help="take the capital and the scenario bands from this plan")
     _filter_options(st)
     sub.add_parser("mappings", help="list saved column mappings")
     sub.add_parser("batches", help="list imports and closes, newest first")
@@ -194,11 +196,18 @@ def _export(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from planner.journal.review import DEFAULT_CAPITAL, review, stats_document
     from planner.jsonout import dumps
+    from planner.model import DEFAULT_SCENARIOS
 
     with _store(args) as store:
         frame = store.trades()
-    capital = DEFAULT_CAPITAL if args.capital is None else args.capital
-    rv = review(frame, _filter(args), capital)
+    capital, scenarios = DEFAULT_CAPITAL, DEFAULT_SCENARIOS
+    if args.plan:
+        from planner import load_plan
+
+        plan = load_plan(args.plan)
+        capital, scenarios = plan.settings.capital_usd, plan.scenarios
+    capital = capital if args.capital is None else args.capital
+    rv = review(frame, _filter(args), capital, scenarios)
     doc = stats_document(rv, with_trades=args.trades)
     sys.stdout.write(dumps(doc) + "\n" if args.json else _stats_text(doc))
     return 0
