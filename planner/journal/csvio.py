@@ -151,5 +151,5 @@ def write_journal_csv(derived: pd.DataFrame, path: str | Path) -> None:
         if c.dtype in ("text", "choice"):
             table[c.key] = _escape(table[c.key])
     buf = io.StringIO()
-    table.to_csv(buf, index=False, lineterminator="\n")
+    table.to_csv(buf, index=False, lineterminator="\r\n")   # CRLF: a CR in a cell is quoted
     atomic_write_text(path, buf.getvalue())
