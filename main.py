@@ -23,6 +23,9 @@ def _gui_parser(commands: list[str]) -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help="plan workbook to open (default: the sample plan)")
     p.add_argument("--screenshot", metavar="OUT.png",
                    help="render the main window offscreen to a PNG and exit")
+    p.add_argument("--journal", metavar="PATH",
+                   help="journal file (default: $TRADE_PLANNER_JOURNAL, else journal.sqlite3 "
+                        "in the user data folder)")
     return p
 
 
@@ -49,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in COMMANDS:
         return run(argv)
     args = _gui_parser(list(COMMANDS)).parse_args(argv)
+    if args.journal:
+        os.environ["TRADE_PLANNER_JOURNAL"] = os.path.abspath(args.journal)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     elif _no_display():

@@ -35,3 +35,12 @@ def make_plan(rows: list[dict], **changes) -> Plan:
 @pytest.fixture
 def plan_of():
     return make_plan
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_save_prompt(monkeypatch):
+    """A window a test leaves modified must not open a real "save changes?" box at teardown
+    (it would block the run); tests that check the prompt install their own answer."""
+    files = sys.modules.get("ui.files")
+    if files is not None:
+        monkeypatch.setattr(files, "_default_ask_save", lambda parent: lambda name: "discard")

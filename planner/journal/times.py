@@ -81,12 +81,13 @@ def _to_datetime(text: pd.Series, fmt: str, dayfirst: bool, utc: bool) -> pd.Ser
 def _same_kind(times: pd.Series, dtype: object) -> pd.Series:
     """``times`` as ``dtype``, never raising.
 
-    An offset the first pass missed is converted to UTC; anything that still does not fit
-    becomes NaT (reported as "not a time").
+    A time that carries an offset the offset pattern missed cannot be trusted as a naive local
+    time (reading it in the named timezone would shift it), so it becomes NaT and is reported
+    as "not a time", like anything else that does not fit.
     """
     aware = isinstance(times.dtype, pd.DatetimeTZDtype)
     if aware and not str(dtype).endswith("UTC]"):
-        times = times.dt.tz_convert("UTC").dt.tz_localize(None)
+        return pd.Series(pd.NaT, index=times.index, dtype=dtype)
     try:
         return times.astype(dtype)
     except (TypeError, ValueError):
