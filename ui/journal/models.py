@@ -21,14 +21,10 @@ from PySide6.QtGui import QBrush, QColor
 from planner.journal.columns import SUMMARY_COLUMNS
 from planner.schema import Column
 from ui.formats import NUMERIC, formatter
+from ui.grid.roles import ALIGNMENT as ALIGN
+from ui.grid.roles import BACKGROUND, DISPLAY, EDIT, FOREGROUND, TOOLTIP
 
 Index = QModelIndex | QPersistentModelIndex
-DISPLAY = int(Qt.ItemDataRole.DisplayRole.value)
-EDIT = int(Qt.ItemDataRole.EditRole.value)
-TOOLTIP = int(Qt.ItemDataRole.ToolTipRole.value)
-ALIGN = int(Qt.ItemDataRole.TextAlignmentRole.value)
-FOREGROUND = int(Qt.ItemDataRole.ForegroundRole.value)
-BACKGROUND = int(Qt.ItemDataRole.BackgroundRole.value)
 #: The cell's stored value (``float``, ``str``, ``numpy.datetime64``; NaN for blank).
 RAW_ROLE = int(Qt.ItemDataRole.UserRole.value) + 1
 _SIGNED = frozenset({"r_multiple", "expectancy_r", "mean_r_low", "mean_r_high"})
