@@ -20,6 +20,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from planner.journal.series import CalendarGrid, calendar_grid, r_histogram
+from ui.charts.style import UsdTicks, usd_short
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -30,14 +31,6 @@ GAIN, LOSS, INK, MUTED, GRID = "#1a7f37", "#b2182b", "#222222", "#6b6b6b", "#e6e
 EQUITY, DRAWDOWN = "#2a4d7a", "#f4b6b6"
 FONT = 8.0
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def usd_short(value: float, _pos: object = None) -> str:
-    """Compact USD tick label: ``−12k``, ``1.5M``, ``800``."""
-    a, sign = abs(value), "−" if value < 0 else ""
-    if a >= 1e6:
-        return f"{sign}{a / 1e6:.3g}M"
-    return f"{sign}{a / 1e3:.3g}k" if a >= 1e3 else f"{sign}{a:.0f}"
 
 
 def _axes(fig: Figure, margins: tuple[float, float, float, float]) -> Axes:
@@ -81,7 +74,7 @@ class EquityChart:
         self.fig = fig
         self.ax = _axes(fig, self.margins)
         _style(self.ax, "Equity curve")
-        self.ax.yaxis.set_major_formatter(FuncFormatter(usd_short))
+        self.ax.yaxis.set_major_formatter(UsdTicks())
         self.ax.grid(True, axis="y", color=GRID, linewidth=0.8)
         (self.line,) = self.ax.plot([], [], color=EQUITY, linewidth=1.2, label="equity")
         self.shade = self.ax.fill_between([0.0], [0.0], [0.0], color=DRAWDOWN, linewidth=0,
@@ -158,7 +151,7 @@ class BucketPnlChart:
         self.fig = fig
         self.ax = _axes(fig, self.margins)
         _style(self.ax, "P&L by bucket")
-        self.ax.xaxis.set_major_formatter(FuncFormatter(usd_short))
+        self.ax.xaxis.set_major_formatter(UsdTicks())
         self.ax.grid(True, axis="x", color=GRID, linewidth=0.8)
         self.ax.axvline(0.0, color=MUTED, linewidth=0.8)
         self.bars: list[Rectangle] = []

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from matplotlib.axes import Axes
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, FuncFormatter
 
 from planner.charts import price_text
 
@@ -57,6 +57,48 @@ def usd_short(value: float, _pos: object = None) -> str:
     return f"{sign}{a:.0f}"
 
 
+class UsdTicks(Formatter):
+    """Compact USD tick labels, one unit per axis, with the digits the tick spacing needs.
+
+    ``usd_short`` alone labels an equity curve that moves between 99,800 and 100,000 as
+    ``100k`` five times; this formatter writes ``99.80k … 100.00k`` instead.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._style: tuple[float, str, int] | None = None
+
+    def format_ticks(self, values: Any) -> list[str]:
+        """Label all ticks of an axis at once, sharing one unit and precision."""
+        vals = [float(v) for v in values]
+        self._style = _tick_style(vals)
+        try:
+            return [self(v) for v in vals]
+        finally:
+            self._style = None
+
+    def __call__(self, x: float, pos: object = None) -> str:
+        """Label one tick (alone: as :func:`usd_short`)."""
+        if self._style is None:
+            return usd_short(x)
+        scale, unit, digits = self._style
+        if x == 0:
+            return "0"
+        return f"{'−' if x < 0 else ''}{abs(x) / scale:.{digits}f}{unit}"
+
+
+def _tick_style(values: list[float]) -> tuple[float, str, int] | None:
+    """Unit and decimals that label every tick exactly, or ``None`` for plain labels."""
+    steps = [abs(b - a) for a, b in zip(values, values[1:], strict=False) if b != a]
+    top = max((abs(v) for v in values), default=0.0)
+    if not steps or top < 1e3:
+        return None
+    scale, unit = (1e6, "M") if top >= 1e6 else (1e3, "k")
+    step = min(steps) / scale
+    digits = next((d for d in range(7) if abs(round(step, d) - step) < 1e-9 * max(step, 1)), 6)
+    return scale, unit, digits
+
+
 def style_axes(ax: Axes, usd_axis: Literal["x", "y"] | None = "y") -> None:
     """House look: light grid, no top/right spines, small ticks, compact USD labels."""
     for side in ("top", "right"):
@@ -67,7 +109,7 @@ def style_axes(ax: Axes, usd_axis: Literal["x", "y"] | None = "y") -> None:
     ax.set_axisbelow(True)
     if usd_axis:
         axis = ax.yaxis if usd_axis == "y" else ax.xaxis
-        axis.set_major_formatter(FuncFormatter(usd_short))
+        axis.set_major_formatter(UsdTicks())
         ax.grid(True, axis=usd_axis, color=GRID, linewidth=0.8)
 
 
