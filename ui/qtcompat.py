@@ -10,21 +10,33 @@ check lets the app say so plainly if it is installed anyway.
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable
 from typing import Any
 
 WARNING = ("trade planner: this PySide6 build ({version}) loses references on {calls}, which "
            "makes long sessions abort; install another release: pip install "
-           "'PySide6>=6.6,!=6.12.0'\n")
+           "'PySide6>=6.6,<6.12'\n")
 
 
-def _drops(call: Callable[[], Any], probes: int = 8) -> bool:
-    """True when each ``call()`` lowers the count of ``None``, ``True`` or ``False``."""
-    before = [sys.getrefcount(x) for x in (None, True, False)]
-    for _ in range(probes):
-        call()
-    after = [sys.getrefcount(x) for x in (None, True, False)]
+def _drops(call: Callable[[], Any], probes: int = 64) -> bool:
+    """True when each ``call()`` lowers the count of ``None``, ``True`` or ``False``.
+
+    The cyclic garbage collector is paused while probing: a collection that frees unrelated
+    objects would otherwise lower the counts too and look like the bug.
+    """
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        before = [sys.getrefcount(x) for x in (None, True, False)]
+        for _ in range(probes):
+            call()
+        after = [sys.getrefcount(x) for x in (None, True, False)]
+    finally:
+        if was_enabled:
+            gc.enable()
     return any(a <= b - probes for a, b in zip(after, before, strict=True))
 
 
