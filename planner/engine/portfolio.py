@@ -31,6 +31,16 @@ def complete(columns: Any) -> np.ndarray:
         return (entry > 0) & (vol > 0)
 
 
+LIQ_KEYS = tuple(f"liquidated_{n}" for n in SCENARIO_NAMES)
+
+
+def _complete_columns(rows: pd.DataFrame, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Only the columns ``keys`` of the complete rows (no copy of the whole result frame)."""
+    sub = rows[list(keys)]
+    ok = complete(rows)
+    return sub if ok.all() else sub[ok]
+
+
 def bucket_order(names: list[str]) -> list[str]:
     """The three standard buckets first (in their order), then the user's, alphabetically."""
     std = [b for b in DEFAULT_BUCKETS if b in names]
@@ -57,7 +67,7 @@ def bucket_table(rows: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     Count, notional, margin, risk, heat, margin use, scenario P&L, liquidations and the
     recovery % of the summed loss.
     """
-    rows = rows[complete(rows)]
+    rows = _complete_columns(rows, ("bucket", *SUM_KEYS, *LIQ_KEYS))
     codes, names = pd.factorize(rows["bucket"].to_numpy(dtype=object))
     k = len(names)
     data: dict[str, Any] = {"count": np.bincount(codes, minlength=k)}
@@ -79,7 +89,7 @@ def plan_totals(rows: pd.DataFrame, settings: Settings) -> dict[str, Any]:
         A flat dict of plain Python numbers (JSON-ready; NaN where undefined).
     """
     c = settings.capital_usd
-    rows = rows[complete(rows)]
+    rows = _complete_columns(rows, (*SUM_KEYS, *LIQ_KEYS, "risk_pct", "alert_count"))
     tot: dict[str, Any] = {"count": len(rows)}
     for k in SUM_KEYS:
         tot[k] = float(rows[k].sum())
