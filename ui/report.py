@@ -97,8 +97,7 @@ def journal_pages(path: str, plan: Plan, one_per_file: bool) -> list[Page]:
 def _load(path: str) -> tuple[Plan, Results]:
     from planner.cli import load_checked
 
-    plan, results, _ = load_checked(path)
-    return plan, results
+    return load_checked(path)
 
 
 def _write(pages: list[Page], out: Path, title: str) -> list[Path]:

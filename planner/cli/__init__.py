@@ -44,11 +44,13 @@ def run(argv: list[str]) -> int:
     return int(_module(args.command).run(args))
 
 
-def load_checked(path: str) -> tuple[Any, Any, list[str]]:
+def load_checked(path: str) -> tuple[Any, Any]:
     """Load a plan for a headless command, compute it and apply :func:`planner.check_plan`.
 
+    Reader warnings (e.g. a formula cell with no saved value) go to stderr.
+
     Returns:
-        ``(plan, results, warnings)``.
+        ``(plan, results)``.
 
     Raises:
         PlanError: The file or a cell is bad, or a leverage is above its tier's maximum.
@@ -61,7 +63,9 @@ def load_checked(path: str) -> tuple[Any, Any, list[str]]:
     issues = check_plan(plan, results)
     if issues:
         raise PlanError(issues)
-    return plan, results, [str(w) for w in warnings]
+    for w in warnings:
+        print(f"warning: {path}: {w}", file=sys.stderr)
+    return plan, results
 
 
 def fail(message: str, code: int = 2) -> int:

@@ -34,11 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from planner.jsonout import dumps, results_dict
 
     try:
-        plan, results, warnings = load_checked(args.plan)
+        plan, results = load_checked(args.plan)
     except PlanError as exc:
         return fail(f"{args.plan}:\n{exc}")
-    for w in warnings:
-        print(f"warning: {args.plan}: {w}", file=sys.stderr)
     if args.csv:
         try:
             frame_to_csv(results.rows, args.csv)

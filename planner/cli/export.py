@@ -9,7 +9,6 @@ commands refuse (a bad cell, leverage above the tier's maximum) writes nothing (
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 NAME = "export"
@@ -32,11 +31,9 @@ def run(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() != ".xlsx":
         return fail(f"{args.output}: the output must be an .xlsx workbook")
     try:
-        plan, results, warnings = load_checked(args.plan)
+        plan, results = load_checked(args.plan)
     except PlanError as exc:
         return fail(f"{args.plan}:\n{exc}")
-    for w in warnings:
-        print(f"warning: {args.plan}: {w}", file=sys.stderr)
     try:
         save_plan(plan, args.output, results)
     except PlanError as exc:

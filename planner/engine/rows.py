@@ -121,4 +121,4 @@ def row_outputs(
     }
 
 
-__all__ = ["Sized", "row_outputs", "scenario_move", "size_rows", "tier_arrays"]
+__all__ = ["Sized", "row_outputs", "scenario_move", "size_rows"]
