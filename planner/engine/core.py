@@ -9,13 +9,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from planner.engine.cross import CrossArrays, cross_table
-from planner.engine.inputs import RowArrays, VenueArrays, row_arrays, venue_arrays
-from planner.engine.portfolio import bucket_table, complete, plan_totals
+from planner.engine.blocks import OutputBlocks
+from planner.engine.chunks import row_slices, run_chunks
+from planner.engine.cross import SUMS, CrossArrays, cross_sums, cross_table
+from planner.engine.inputs import (
+    RowArrays,
+    VenueArrays,
+    input_columns,
+    row_arrays,
+    venue_arrays,
+)
+from planner.engine.portfolio import ChunkCodes, bucket_table, complete, plan_totals
 from planner.engine.rows import Sized, row_outputs, size_rows
 from planner.engine.scenarios import ScenarioCalc, evaluate, scenario_outputs
 from planner.errors import CellIssue, PlanError
-from planner.model import Plan, Settings
+from planner.model import SCENARIO_NAMES, Plan, Scenario, Settings
 from planner.schema import ALERTS, OUTPUT_KEYS, column
 
 
@@ -30,6 +38,8 @@ class Results:
         totals: Plan totals as a flat dict of plain numbers.
         cross: Isolated vs cross, one row per scenario and direction.
         settings: The settings the numbers were computed with.
+        arrays: Per-row arrays kept for :func:`update` and the cross view.
+        scenarios: The scenarios the numbers were computed with.
     """
 
     rows: pd.DataFrame
@@ -38,6 +48,7 @@ class Results:
     cross: pd.DataFrame
     settings: Settings
     arrays: CrossArrays | None = field(default=None, repr=False)
+    scenarios: tuple[Scenario, ...] = ()
 
     @property
     def outputs(self) -> pd.DataFrame:
@@ -53,20 +64,23 @@ class _Prepared:
     calcs: list[ScenarioCalc]
 
 
-def _prepare(plan: Plan) -> _Prepared:
-    names = list(plan.venues)
-    a = row_arrays(plan.trades, plan.settings, names)
-    unknown = np.flatnonzero(a.venue_code < 0)
+def _check_venues(plan: Plan, codes: np.ndarray) -> None:
+    """Refuse rows whose venue is not one of the plan's profiles (code −1)."""
+    unknown = np.flatnonzero(codes < 0)
     if len(unknown):
         venue = column("venue").header
         raise PlanError([
             CellIssue("Plan", sheet_row_numbers(plan)[i], venue, f"unknown venue profile "
                       f"{plan.trades['venue'].iat[i] or plan.settings.default_venue!r}")
             for i in unknown[:20]])
+
+
+def _evaluate(plan: Plan, a: RowArrays) -> _Prepared:
     venues = list(plan.venues.values())
     v = venue_arrays(a.venue_code, venues)
     z = size_rows(a, v, plan.settings, venues)
-    return _Prepared(a, v, z, evaluate(plan.scenarios, a, v, z))
+    scenarios = tuple(plan.scenario(n) for n in SCENARIO_NAMES)
+    return _Prepared(a, v, z, evaluate(scenarios, a, v, z))
 
 
 def sheet_row_numbers(plan: Plan) -> list[int]:
@@ -77,28 +91,42 @@ def sheet_row_numbers(plan: Plan) -> list[int]:
     return list(range(2, len(plan.trades) + 2))
 
 
-def output_columns(plan: Plan, p: _Prepared | None = None) -> dict[str, np.ndarray]:
-    """All per-row output arrays (schema keys), heat alert and alert count included."""
-    p = p or _prepare(plan)
+def heat_over_cap(trades: pd.DataFrame, settings: Settings) -> bool:
+    """True when the plan's heat (Σ risk % of the complete rows) is above the heat cap."""
+    risk = np.nan_to_num(trades["risk_pct"].to_numpy(dtype=float, na_value=np.nan), nan=1.0)
+    return float(risk[complete(trades)].sum()) > settings.heat_cap_pct
+
+
+def output_columns(plan: Plan, p: _Prepared, heat_over: bool) -> dict[str, np.ndarray]:
+    """All per-row output arrays (schema keys) of the rows in ``p``, alerts included.
+
+    Args:
+        plan: The plan (settings and scenarios).
+        p: The evaluated rows (all of the plan's or a chunk of them).
+        heat_over: Whether the whole plan's heat is above the cap (see :func:`heat_over_cap`).
+    """
     out: dict[str, np.ndarray] = dict(
         row_outputs(p.a, p.v, p.z, plan.settings, plan.scenario("stressed")))
     out.update(scenario_outputs(p.calcs, p.a, p.z, plan.settings, out["stop_price"]))
     ok = complete({"entry_price": p.a.entry, "volatility_pct": p.a.sigma})
-    out["alert_heat"] = ok & (float(np.nansum(p.a.risk_pct[ok])) > plan.settings.heat_cap_pct)
+    out["alert_heat"] = ok & heat_over
     for key in ALERTS:
         out[key] = np.asarray(out[key], dtype=bool) & ok
     out["alert_count"] = alert_count(out)
-    return {k: out[k] for k in OUTPUT_KEYS}
+    return out
 
 
 def alert_count(columns: Any) -> np.ndarray:
     """Number of active alerts per row, from the alert flag columns (mapping or frame)."""
-    flags = [np.asarray(columns[k], dtype=float) for k in ALERTS]
-    return np.sum(flags, axis=0) if len(flags[0]) else np.zeros(0)
+    flags = [np.asarray(columns[k]) for k in ALERTS]
+    return np.sum(flags, axis=0, dtype=float) if len(flags[0]) else np.zeros(0)
 
 
 def compute(plan: Plan) -> Results:
     """Compute every output of the plan (SPEC §4–6).
+
+    Rows are evaluated in chunks (see :mod:`planner.engine.chunks`) straight into the output
+    blocks; the aggregates then read the finished columns.
 
     Args:
         plan: A validated plan (see :func:`planner.load_plan`).
@@ -109,22 +137,38 @@ def compute(plan: Plan) -> Results:
     Raises:
         PlanError: A row names a venue profile the plan does not have.
     """
-    p = _prepare(plan)
-    rows = _frame(plan.trades, output_columns(plan, p))
-    return _aggregate(rows, plan.settings, CrossArrays.build(p.calcs, p.a, p.z))
+    cols = input_columns(plan.trades)
+    n, names = len(plan.trades), list(plan.venues)
+    blocks = OutputBlocks(n)
+    cross = CrossArrays.over(blocks, cols["entry_price"])
+    venue_codes, buckets = np.empty(n, dtype=np.intp), ChunkCodes()
+    sums: list[np.ndarray] = [np.zeros((len(SCENARIO_NAMES), 2, len(SUMS)))]
+    heat_over = heat_over_cap(plan.trades, plan.settings)
+
+    def work(rows: slice) -> None:
+        part = {k: v[rows] for k, v in cols.items()}
+        a = row_arrays(part, plan.settings, names)
+        venue_codes[rows] = a.venue_code
+        buckets.add(rows, part["bucket"])
+        if (a.venue_code >= 0).all():  # else refused below, once every chunk is done
+            p = _evaluate(plan, a)
+            blocks.write(rows, output_columns(plan, p, heat_over))
+            cross.fill_own(rows, p.calcs, a, p.z)
+            sums.append(cross_sums(cross, rows))  # list.append is atomic
+
+    run_chunks(work, row_slices(n))
+    _check_venues(plan, venue_codes)
+    return _aggregate(blocks.frame(plan.trades), plan, cross, np.sum(sums, axis=0),
+                      buckets.finish(n))
 
 
-def _frame(trades: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
-    """Build the rows frame in one go, keeping the trades' column dtypes."""
-    frame = pd.DataFrame({k: v for k, v in columns.items() if k not in trades.columns},
-                         index=pd.RangeIndex(len(trades)))
-    return pd.concat([trades.reset_index(drop=True), frame], axis=1)
-
-
-def _aggregate(rows: pd.DataFrame, settings: Settings, arrays: CrossArrays) -> Results:
-    return Results(rows=rows, buckets=bucket_table(rows, settings),
-                   totals=plan_totals(rows, settings), cross=cross_table(arrays, settings),
-                   settings=settings, arrays=arrays)
+def _aggregate(rows: pd.DataFrame, plan: Plan, arrays: CrossArrays, sums: np.ndarray,
+               buckets: tuple[np.ndarray, list[str]] | None = None) -> Results:
+    settings = plan.settings
+    return Results(rows=rows, buckets=bucket_table(rows, settings, buckets),
+                   totals=plan_totals(rows, settings),
+                   cross=cross_table(sums, arrays.names, settings),
+                   settings=settings, arrays=arrays, scenarios=plan.scenarios)
 
 
 def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) -> Results:
@@ -144,24 +188,23 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
     """
     idx = np.unique(np.asarray(list(changed_rows), dtype=np.intp))
     if (previous is None or previous.arrays is None or previous.settings != plan.settings
-            or len(previous.rows) != len(plan.trades) or len(idx) * 4 > len(plan.trades)
-            or previous.arrays.names != tuple(s.name for s in plan.scenarios)):
+            or previous.scenarios != plan.scenarios
+            or len(previous.rows) != len(plan.trades) or len(idx) * 4 > len(plan.trades)):
         return compute(plan)
     part = plan.with_changes(trades=plan.trades.iloc[idx].reset_index(drop=True))
-    p = _prepare(part)
-    outputs = output_columns(part, p)
-    columns: dict[str, Any] = {k: plan.trades[k].to_numpy() for k in plan.trades.columns}
-    for key, values in outputs.items():
-        col = previous.rows[key].to_numpy(copy=True)
-        col[idx] = values
-        columns[key] = col
-    ok = complete(columns)
-    heat = float(np.nansum(np.asarray(columns["risk_pct"], dtype=float)[ok]))
-    columns["alert_heat"] = ok & (heat > plan.settings.heat_cap_pct)
-    columns["alert_count"] = alert_count(columns)
-    rows = _frame(plan.trades, columns)
+    a = row_arrays(input_columns(part.trades), plan.settings, list(plan.venues))
+    codes = np.zeros(len(plan.trades), dtype=np.intp)
+    codes[idx] = a.venue_code
+    _check_venues(plan, codes)
+    p = _evaluate(part, a)
+    heat_over = heat_over_cap(plan.trades, plan.settings)
+    blocks = OutputBlocks.from_frame(previous.rows)
+    blocks.write(idx, output_columns(part, p, heat_over))
+    heat = blocks.column("alert_heat")
+    heat[:] = complete(plan.trades) & heat_over
+    blocks.column("alert_count")[:] = alert_count({k: blocks.column(k) for k in ALERTS})
     arrays = previous.arrays.patched(idx, CrossArrays.build(p.calcs, p.a, p.z))
-    return _aggregate(rows, plan.settings, arrays)
+    return _aggregate(blocks.frame(plan.trades), plan, arrays, cross_sums(arrays))
 
 
 def check_plan(plan: Plan, results: Results | None = None) -> list[CellIssue]:

@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from planner.engine.blocks import OutputBlocks
 from planner.engine.inputs import RowArrays
 from planner.engine.rows import Sized
 from planner.engine.scenarios import ScenarioCalc
-from planner.model import Settings
+from planner.model import SCENARIO_NAMES, Settings
 
 F64 = NDArray[np.float64]
 
@@ -78,38 +79,112 @@ class CrossArrays:
                    stack("pnl"), stack("liquidated").astype(bool), stack("uncapped"),
                    stack("favourable"))
 
+    @classmethod
+    def over(cls, blocks: OutputBlocks, entry: F64) -> CrossArrays:
+        """Arrays for a whole plan, filled chunk by chunk with :meth:`fill`.
+
+        What the row outputs already hold (notional, quantity, maintenance amount, the
+        scenarios' P&L and liquidation flags) is a view of ``blocks``; the rest is allocated.
+        """
+        k, n = len(SCENARIO_NAMES), len(entry)
+        return cls(SCENARIO_NAMES, s=np.empty(n), entry=entry,
+                   notional=blocks.column("notional_usd"), quantity=blocks.column("quantity"),
+                   mmr=np.empty(n), cum=blocks.column("maintenance_amount_usd"),
+                   move=np.empty((k, n)), pnl=blocks.family("pnl_{}_usd"),
+                   liquidated=blocks.family("liquidated_{}"), uncapped=np.empty((k, n)),
+                   favourable=np.empty((k, n)))
+
+    def fill(self, rows: slice | NDArray[np.intp], part: CrossArrays) -> None:
+        """Store the rows of ``part`` (same scenarios, in order) at positions ``rows``."""
+        for f in fields(self):
+            if f.name != "names":
+                getattr(self, f.name)[..., rows] = getattr(part, f.name)
+
+    def fill_own(self, rows: slice, calcs: list[ScenarioCalc], a: RowArrays, z: Sized) -> None:
+        """Store what :meth:`over` allocated, for the rows of one engine pass.
+
+        The scenarios come in the order of ``names``; the views fill themselves as the outputs
+        are written.
+        """
+        self.s[rows] = a.s
+        self.mmr[rows] = z.tiers.mmr
+        for k, c in enumerate(calcs):
+            self.move[k, rows] = c.costs.move
+            self.uncapped[k, rows] = c.uncapped
+            self.favourable[k, rows] = c.favourable
+
     def patched(self, rows: NDArray[np.intp], part: CrossArrays) -> CrossArrays:
         """A copy with ``rows`` replaced by the rows of ``part`` (same order)."""
-        out = {}
-        for f in fields(self):
-            if f.name == "names":
-                continue
-            arr = getattr(self, f.name).copy()
-            arr[..., rows] = getattr(part, f.name)
-            out[f.name] = arr
-        return CrossArrays(names=self.names, **out)
+        copy = CrossArrays(names=self.names, **{f.name: getattr(self, f.name).copy()
+                                                 for f in fields(self) if f.name != "names"})
+        copy.fill(rows, part)
+        return copy
 
 
-def _one(x: CrossArrays, k: int, direction: str, capital: float) -> dict[str, object]:
-    adverse = x.s > 0 if direction == "down" else x.s < 0
-    open_ = x.notional > 0
-    iso = np.where(adverse & open_, x.pnl[k], np.where(open_, x.favourable[k], 0.0))
-    cross = np.where(adverse & open_, x.uncapped[k], np.where(open_, x.favourable[k], 0.0))
-    shock = np.maximum(x.entry * (1 + (-1 if direction == "down" else 1) * x.move[k]), 0.0)
-    maint = np.where(open_, np.maximum(x.quantity * shock * x.mmr - x.cum, 0.0), 0.0)
-    cross_sum, maint_sum = float(cross.sum()), float(np.nansum(maint))
+#: The partial sums :func:`cross_sums` returns, per scenario and direction.
+SUMS = ("isolated", "cross", "maintenance", "isolated_liquidated", "open", "green")
+DIRECTIONS = ("down", "up")
+
+
+def _dot(a: F64, b: F64) -> float:
+    """Σ a·b without BLAS (whose own threads would fight the engine's chunk threads)."""
+    return float(np.einsum("i,i->", a, b))
+
+
+def cross_sums(x: CrossArrays, rows: slice = slice(None)) -> NDArray[np.float64]:
+    """Partial sums of the comparison over ``rows``, shape ``(scenarios, 2, len(SUMS))``.
+
+    Sums of chunks add up to the sums of the whole plan, so the engine computes them chunk by
+    chunk while the arrays are still in cache. Per scenario and direction (down, up): the
+    isolated P&L, the cross (uncapped) P&L, the maintenance at the shocked prices (NaN rows
+    count 0), the isolated liquidations, the open rows and the rows green under cross.
+    """
+    is_open = x.notional[rows] > 0
+    every = bool(is_open.all())
+    long_ = is_open & (x.s[rows] > 0)
+    sides = (long_, is_open & ~long_)  # (long & open, short & open)
+    weights = (long_.astype(float), sides[1].astype(float))
+
+    def clean(values: F64) -> F64:
+        """Values of the open rows, 0 elsewhere, so a dot product with a side mask is a sum."""
+        return values if every else np.where(is_open, values, 0.0)
+
+    qm = x.quantity[rows] * x.mmr[rows]
+    entry, cum = x.entry[rows], x.cum[rows]
+    out = np.zeros((len(x.names), 2, len(SUMS)))
+    for k in range(len(x.names)):
+        pnl, unc, fav = (clean(a[k, rows]) for a in (x.pnl, x.uncapped, x.favourable))
+        liq, shift = x.liquidated[k, rows], entry * x.move[k, rows]
+        for d, (adverse, other) in enumerate((sides, sides[::-1])):
+            w_adverse, w_other = weights if d == 0 else weights[::-1]
+            shock = np.maximum(entry - shift, 0.0) if d == 0 else entry + shift
+            maint = clean(np.fmax(qm * shock - cum, 0.0))  # fmax: a NaN row counts 0
+            gain = _dot(w_other, fav)
+            out[k, d] = (
+                _dot(w_adverse, pnl) + gain,
+                _dot(w_adverse, unc) + gain,
+                maint.sum(),
+                np.count_nonzero(adverse & liq),
+                np.count_nonzero(is_open),
+                np.count_nonzero(adverse & (unc > 0)) + np.count_nonzero(other & (fav > 0)),
+            )
+    return out
+
+
+def _one(total: NDArray[np.float64], name: str, direction: str,
+         capital: float) -> dict[str, object]:
+    iso_sum, cross_sum, maint_sum, iso_liq, n_open, green = (float(v) for v in total)
     wiped = capital + cross_sum < maint_sum
-    iso_sum = float(iso.sum())
     cross_pnl = -capital if wiped else cross_sum
     row = {
-        "scenario": x.names[k], "direction": direction,
+        "scenario": name, "direction": direction,
         "isolated_pnl_usd": iso_sum,
-        "isolated_liquidated": int((adverse & x.liquidated[k] & open_).sum()),
+        "isolated_liquidated": int(iso_liq),
         "isolated_capital_left_usd": capital + iso_sum,
         "cross_pnl_usd": cross_pnl,
-        "cross_liquidated": int(open_.sum()) if wiped else 0,
+        "cross_liquidated": int(n_open) if wiped else 0,
         "cross_account_liquidated": bool(wiped),
-        "cross_green_force_closed": int((cross > 0).sum()) if wiped else 0,
+        "cross_green_force_closed": int(green) if wiped else 0,
         "cross_capital_left_usd": capital + cross_pnl,
         "cross_maintenance_usd": maint_sum,
         "difference_usd": cross_pnl - iso_sum,
@@ -160,8 +235,15 @@ def verdict(row: dict[str, object], capital: float) -> str:
             "isolated margin liquidates, and the other rows' gains cover them.")
 
 
-def cross_table(x: CrossArrays, settings: Settings) -> pd.DataFrame:
-    """The isolated-vs-cross table: one row per scenario and direction (columns CROSS_KEYS)."""
-    rows = [_one(x, k, d, settings.capital_usd)
-            for k in range(len(x.names)) for d in ("down", "up")]
+def cross_table(sums: NDArray[np.float64], names: tuple[str, ...],
+                settings: Settings) -> pd.DataFrame:
+    """The isolated-vs-cross table: one row per scenario and direction (columns CROSS_KEYS).
+
+    Args:
+        sums: :func:`cross_sums` over every row (or the sum of it over chunks).
+        names: Scenario names, in the order of ``sums``.
+        settings: Plan settings (capital).
+    """
+    rows = [_one(sums[k, d], name, direction, settings.capital_usd)
+            for k, name in enumerate(names) for d, direction in enumerate(DIRECTIONS)]
     return pd.DataFrame(rows, columns=list(CROSS_KEYS))

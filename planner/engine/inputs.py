@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from planner.model import Settings, VenueProfile
+from planner.schema import INPUTS
 
 F64 = NDArray[np.float64]
 
@@ -53,50 +56,62 @@ class RowArrays:
     venue_code: NDArray[np.intp]
 
 
-def _num(trades: pd.DataFrame, key: str, default: float) -> F64:
-    col = trades[key].to_numpy(dtype=float, na_value=np.nan)
+Columns = Mapping[str, NDArray[Any]]
+
+
+def input_columns(trades: pd.DataFrame) -> dict[str, NDArray[Any]]:
+    """The trades' input columns as numpy arrays.
+
+    Float columns come as float64 (NaN = blank), the others as object arrays; views where the
+    frame's storage allows. Slice them to evaluate a chunk of rows.
+    """
+    return {c.key: trades[c.key].to_numpy(dtype=float, na_value=np.nan) if c.dtype == "float"
+            else trades[c.key].to_numpy(dtype=object) for c in INPUTS}
+
+
+def _num(cols: Columns, key: str, default: float) -> F64:
+    col = cols[key]
     return col if np.isnan(default) else np.where(np.isnan(col), default, col)
 
 
-def _text(trades: pd.DataFrame, key: str) -> NDArray[np.object_]:
-    """A text column as an object array (typed frames hold ``str``, "" when blank)."""
-    return trades[key].to_numpy(dtype=object)
-
-
-def venue_codes(trades: pd.DataFrame, settings: Settings, names: list[str]) -> NDArray[np.intp]:
+def venue_codes(cols: Columns, settings: Settings, names: list[str]) -> NDArray[np.intp]:
     """Index of each row's venue in ``names`` (blank = default venue); −1 when unknown.
 
     Factorises the column once, then maps the few distinct names: no per-row string work.
     """
-    codes, uniques = pd.factorize(_text(trades, "venue"), use_na_sentinel=False)
+    codes, uniques = pd.factorize(cols["venue"])
     position = {n: i for i, n in enumerate(names)}
+    blank = position.get(settings.default_venue, -1)  # code −1: a missing value
     lookup = np.array([position.get(str(u).strip() or settings.default_venue, -1)
-                       for u in uniques] + [-1], dtype=np.intp)
+                       for u in uniques] + [blank], dtype=np.intp)
     return lookup[codes]
 
 
-def row_arrays(trades: pd.DataFrame, settings: Settings, names: list[str]) -> RowArrays:
-    """Extract the engine's arrays from a typed trades frame (blank inputs take defaults)."""
+def row_arrays(cols: Columns, settings: Settings, names: list[str]) -> RowArrays:
+    """The engine's arrays from the trades' input columns (see :func:`input_columns`).
+
+    Works on all of the rows or a slice of them. Blank inputs take their defaults.
+    """
     nan = float("nan")
-    side = _text(trades, "side")
-    funding_pct = _num(trades, "funding_pct", 0.0)
+    side = cols["side"]
+    funding_pct = _num(cols, "funding_pct", 0.0)
     return RowArrays(
         s=np.where(side == "short", -1.0, 1.0),
-        entry=_num(trades, "entry_price", nan),
-        leverage=_num(trades, "leverage", 5.0),
-        sigma=_num(trades, "volatility_pct", nan) / 100.0,
-        risk_pct=_num(trades, "risk_pct", 1.0),
-        stop=_num(trades, "stop_pct", nan) / 100.0,
-        target=_num(trades, "target_pct", nan) / 100.0,
+        entry=_num(cols, "entry_price", nan),
+        leverage=_num(cols, "leverage", 5.0),
+        sigma=_num(cols, "volatility_pct", nan) / 100.0,
+        risk_pct=_num(cols, "risk_pct", 1.0),
+        stop=_num(cols, "stop_pct", nan) / 100.0,
+        target=_num(cols, "target_pct", nan) / 100.0,
         f=funding_pct / 100.0,
         funding_pct=funding_pct,
-        index=_num(trades, "index_price", nan),
-        slip=_num(trades, "slippage_bps", 5.0) / 10_000.0,
-        gas=_num(trades, "gas_usd", 0.0),
-        extra=_num(trades, "extra_margin_usd", 0.0),
-        by_margin=_text(trades, "sizing") == "margin",
-        delay_s=_num(trades, "oracle_delay_s", 0.0),
-        venue_code=venue_codes(trades, settings, names),
+        index=_num(cols, "index_price", nan),
+        slip=_num(cols, "slippage_bps", 5.0) / 10_000.0,
+        gas=_num(cols, "gas_usd", 0.0),
+        extra=_num(cols, "extra_margin_usd", 0.0),
+        by_margin=cols["sizing"] == "margin",
+        delay_s=_num(cols, "oracle_delay_s", 0.0),
+        venue_code=venue_codes(cols, settings, names),
     )
 
 

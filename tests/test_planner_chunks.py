@@ -1,0 +1,90 @@
+"""The engine gives the same numbers however the rows are cut into chunks and threads."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bench.synth import synthetic_plan
+from planner import compute
+from planner.engine import blocks, chunks, update
+from planner.errors import PlanError
+
+
+def assert_same(a, b):
+    pd.testing.assert_frame_equal(a.rows, b.rows, check_exact=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(a.buckets, b.buckets, check_exact=False, rtol=1e-9)
+    pd.testing.assert_frame_equal(a.cross, b.cross, check_exact=False, rtol=1e-9)
+    assert a.totals.keys() == b.totals.keys()
+    for k in a.totals:
+        np.testing.assert_allclose(a.totals[k], b.totals[k], rtol=1e-9, err_msg=k)
+
+
+@pytest.fixture
+def mixed_plan():
+    """300 rows over every shipped venue, both sides and sizings, with some draft rows."""
+    plan = synthetic_plan(300, seed=7)
+    trades = plan.trades.copy()
+    trades.loc[[5, 77, 150], "entry_price"] = np.nan  # drafts: no numbers, no alerts
+    trades.loc[[6, 200], "volatility_pct"] = np.nan
+    trades.loc[[8, 9], "bucket"] = "carry"  # a user's own bucket
+    trades.loc[10, "venue"] = ""  # blank = the default venue
+    return plan.with_changes(trades=trades)
+
+
+def _run(plan, monkeypatch, rows_per_chunk, threads):
+    monkeypatch.setattr(chunks, "CHUNK_ROWS", rows_per_chunk)
+    monkeypatch.setenv("TRADE_PLANNER_THREADS", str(threads))
+    return compute(plan)
+
+
+def test_chunked_threaded_compute_equals_one_pass(mixed_plan, monkeypatch):
+    one = _run(mixed_plan, monkeypatch, 10_000, 1)
+    many = _run(mixed_plan, monkeypatch, 7, 3)
+    assert_same(many, one)
+    assert set(one.buckets["bucket"]) == {"market-making", "directional", "hedging", "carry"}
+    assert one.totals["count"] == 300 - 5
+
+
+def test_an_unknown_venue_in_a_late_chunk_names_its_sheet_row(mixed_plan, monkeypatch):
+    trades = mixed_plan.trades.copy()
+    trades.loc[250, "venue"] = "NoSuchExchange"
+    with pytest.raises(PlanError) as err:
+        _run(mixed_plan.with_changes(trades=trades), monkeypatch, 16, 2)
+    (issue,) = err.value.issues
+    assert (issue.sheet, issue.row) == ("Plan", 252)
+    assert "NoSuchExchange" in issue.message
+
+
+def test_frame_without_the_block_api_is_the_same(mixed_plan, monkeypatch):
+    fast = compute(mixed_plan)
+    monkeypatch.setattr(blocks, "_from_blocks", None)  # pandas < 3: plain constructor
+    assert_same(compute(mixed_plan), fast)
+
+
+def test_update_after_a_scenario_change_recomputes_every_row(mixed_plan):
+    before = compute(mixed_plan)
+    tail = dataclasses.replace(mixed_plan.scenario("tail"), sigma_move=9.0)
+    plan = mixed_plan.with_changes(scenarios=tuple(
+        tail if s.name == "tail" else s for s in mixed_plan.scenarios))
+    after = update(plan, before, [3])
+    assert_same(after, compute(plan))
+    assert not np.allclose(after.rows["pnl_tail_usd"].fillna(0),
+                           before.rows["pnl_tail_usd"].fillna(0))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("1", 1), ("3", 3), ("0", None), ("x", None),
+                                               ("", None)])
+def test_thread_count_comes_from_the_environment(monkeypatch, raw, expected):
+    monkeypatch.setenv("TRADE_PLANNER_THREADS", raw)
+    n = chunks.thread_count()
+    assert n == expected if expected else 1 <= n <= chunks.MAX_THREADS
+
+
+def test_an_empty_plan_computes(mixed_plan):
+    empty = compute(mixed_plan.with_changes(trades=mixed_plan.trades.iloc[:0]))
+    assert len(empty.rows) == 0 and empty.totals["count"] == 0
+    assert list(empty.buckets["count"]) == []
