@@ -11,7 +11,7 @@ import pandas as pd
 
 from planner.engine.blocks import OutputBlocks
 from planner.engine.chunks import row_slices, run_chunks
-from planner.engine.cross import SUMS, CrossArrays, cross_sums, cross_table
+from planner.engine.cross import CrossArrays, cross_sums, cross_table
 from planner.engine.inputs import (
     RowArrays,
     VenueArrays,
@@ -19,7 +19,7 @@ from planner.engine.inputs import (
     row_arrays,
     venue_arrays,
 )
-from planner.engine.portfolio import ChunkCodes, bucket_table, complete, plan_totals
+from planner.engine.portfolio import Partial, bucket_table, complete, plan_totals
 from planner.engine.rows import Sized, row_outputs, size_rows
 from planner.engine.scenarios import ScenarioCalc, evaluate, scenario_outputs
 from planner.errors import CellIssue, PlanError
@@ -92,9 +92,19 @@ def sheet_row_numbers(plan: Plan) -> list[int]:
 
 
 def heat_over_cap(trades: pd.DataFrame, settings: Settings) -> bool:
-    """True when the plan's heat (Σ risk % of the complete rows) is above the heat cap."""
-    risk = np.nan_to_num(trades["risk_pct"].to_numpy(dtype=float, na_value=np.nan), nan=1.0)
-    return float(risk[complete(trades)].sum()) > settings.heat_cap_pct
+    """True when the plan's heat (Σ risk % of the complete rows) is above the heat cap.
+
+    A blank risk counts as its default, 1 %.
+    """
+    risk = trades["risk_pct"].to_numpy(dtype=float, na_value=np.nan)
+    ok = complete(trades)
+    if not ok.all():
+        risk = risk[ok]
+    blank = np.isnan(risk)
+    return float(np.nansum(risk)) + float(np.count_nonzero(blank)) > settings.heat_cap_pct
+
+
+ALERTS_FIRST = next(iter(ALERTS))
 
 
 def output_columns(plan: Plan, p: _Prepared, heat_over: bool) -> dict[str, np.ndarray]:
@@ -109,17 +119,20 @@ def output_columns(plan: Plan, p: _Prepared, heat_over: bool) -> dict[str, np.nd
         row_outputs(p.a, p.v, p.z, plan.settings, plan.scenario("stressed")))
     out.update(scenario_outputs(p.calcs, p.a, p.z, plan.settings, out["stop_price"]))
     ok = complete({"entry_price": p.a.entry, "volatility_pct": p.a.sigma})
-    out["alert_heat"] = ok & heat_over
-    for key in ALERTS:
-        out[key] = np.asarray(out[key], dtype=bool) & ok
+    out["alert_heat"] = ok if heat_over else np.zeros(len(ok), dtype=bool)
+    if not ok.all():  # drafts get no alerts
+        for key in ALERTS:
+            out[key] = np.asarray(out[key], dtype=bool) & ok
     out["alert_count"] = alert_count(out)
     return out
 
 
 def alert_count(columns: Any) -> np.ndarray:
     """Number of active alerts per row, from the alert flag columns (mapping or frame)."""
-    flags = [np.asarray(columns[k]) for k in ALERTS]
-    return np.sum(flags, axis=0, dtype=float) if len(flags[0]) else np.zeros(0)
+    count = np.zeros(len(columns[ALERTS_FIRST]))
+    for key in ALERTS:
+        count += np.asarray(columns[key], dtype=bool)
+    return count
 
 
 def compute(plan: Plan) -> Results:
@@ -141,32 +154,34 @@ def compute(plan: Plan) -> Results:
     n, names = len(plan.trades), list(plan.venues)
     blocks = OutputBlocks(n)
     cross = CrossArrays.over(blocks, cols["entry_price"])
-    venue_codes, buckets = np.empty(n, dtype=np.intp), ChunkCodes()
-    sums: list[np.ndarray] = [np.zeros((len(SCENARIO_NAMES), 2, len(SUMS)))]
+    venue_codes = np.empty(n, dtype=np.intp)
+    sums: dict[int, tuple[Partial, np.ndarray]] = {}  # by first row: merged in row order
     heat_over = heat_over_cap(plan.trades, plan.settings)
 
     def work(rows: slice) -> None:
         part = {k: v[rows] for k, v in cols.items()}
         a = row_arrays(part, plan.settings, names)
         venue_codes[rows] = a.venue_code
-        buckets.add(rows, part["bucket"])
         if (a.venue_code >= 0).all():  # else refused below, once every chunk is done
             p = _evaluate(plan, a)
-            blocks.write(rows, output_columns(plan, p, heat_over))
+            out = output_columns(plan, p, heat_over)
+            blocks.write(rows, out)
             cross.fill_own(rows, p.calcs, a, p.z)
-            sums.append(cross_sums(cross, rows))  # list.append is atomic
+            sums[rows.start] = (Partial.of(part | out), cross_sums(cross, rows))
 
     run_chunks(work, row_slices(n))
     _check_venues(plan, venue_codes)
-    return _aggregate(blocks.frame(plan.trades), plan, cross, np.sum(sums, axis=0),
-                      buckets.finish(n))
+    ordered = [sums[k] for k in sorted(sums)]
+    return _aggregate(blocks.frame(plan.trades), plan, cross,
+                      Partial.merge([p for p, _ in ordered]),
+                      np.sum([c for _, c in ordered], axis=0))
 
 
-def _aggregate(rows: pd.DataFrame, plan: Plan, arrays: CrossArrays, sums: np.ndarray,
-               buckets: tuple[np.ndarray, list[str]] | None = None) -> Results:
+def _aggregate(rows: pd.DataFrame, plan: Plan, arrays: CrossArrays, partial: Partial,
+               sums: np.ndarray) -> Results:
     settings = plan.settings
-    return Results(rows=rows, buckets=bucket_table(rows, settings, buckets),
-                   totals=plan_totals(rows, settings),
+    return Results(rows=rows, buckets=bucket_table(partial, settings),
+                   totals=plan_totals(partial, settings),
                    cross=cross_table(sums, arrays.names, settings),
                    settings=settings, arrays=arrays, scenarios=plan.scenarios)
 
@@ -204,7 +219,8 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
     heat[:] = complete(plan.trades) & heat_over
     blocks.column("alert_count")[:] = alert_count({k: blocks.column(k) for k in ALERTS})
     arrays = previous.arrays.patched(idx, CrossArrays.build(p.calcs, p.a, p.z))
-    return _aggregate(blocks.frame(plan.trades), plan, arrays, cross_sums(arrays))
+    rows = blocks.frame(plan.trades)
+    return _aggregate(rows, plan, arrays, Partial.of(rows), cross_sums(arrays))
 
 
 def check_plan(plan: Plan, results: Results | None = None) -> list[CellIssue]:

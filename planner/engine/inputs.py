@@ -71,7 +71,10 @@ def input_columns(trades: pd.DataFrame) -> dict[str, NDArray[Any]]:
 
 def _num(cols: Columns, key: str, default: float) -> F64:
     col = cols[key]
-    return col if np.isnan(default) else np.where(np.isnan(col), default, col)
+    if np.isnan(default):
+        return col
+    blank = np.isnan(col)
+    return np.where(blank, default, col) if blank.any() else col
 
 
 def venue_codes(cols: Columns, settings: Settings, names: list[str]) -> NDArray[np.intp]:
@@ -96,7 +99,7 @@ def row_arrays(cols: Columns, settings: Settings, names: list[str]) -> RowArrays
     side = cols["side"]
     funding_pct = _num(cols, "funding_pct", 0.0)
     return RowArrays(
-        s=np.where(side == "short", -1.0, 1.0),
+        s=1.0 - 2.0 * (side == "short"),
         entry=_num(cols, "entry_price", nan),
         leverage=_num(cols, "leverage", 5.0),
         sigma=_num(cols, "volatility_pct", nan) / 100.0,
@@ -159,17 +162,19 @@ def tier_arrays(codes: NDArray[np.intp], notional: F64, venues: list[VenueProfil
     """Pick each row's tier: the first whose ``max_notional_usd`` ≥ the row's notional.
 
     All venues' tiers sit in one flat table; each row's position in it is its venue's offset
-    plus a ``searchsorted`` within the venue (only venues with several tiers need one). Loops
-    over venues (a handful), never over rows.
+    plus its tier within the venue: the number of the venue's bounds below the notional (the
+    last tier takes the rest, NaN included). Counting against each bound is a branch-free
+    comparison over the rows; loops run over venues and tiers (a handful), never over rows.
     """
     tiers = [t for v in venues for t in v.tiers]
     starts = np.cumsum([0] + [len(v.tiers) for v in venues])
     local = np.zeros(len(notional), dtype=np.intp)
     for code, v in enumerate(venues):
-        if len(v.tiers) > 1:
-            mask = codes == code
-            bounds = np.array([t.max_notional_usd for t in v.tiers])
-            local[mask] = np.minimum(np.searchsorted(bounds, notional[mask]), len(bounds) - 1)
+        if len(v.tiers) > 1 and len(codes):
+            below = np.zeros(len(notional), dtype=np.intp)
+            for t in v.tiers[:-1]:
+                below += ~(notional <= t.max_notional_usd)
+            local += (codes == code) * below
     flat = starts[codes] + local
     bound = np.array([t.max_notional_usd for t in tiers])[flat]
     return TierArrays(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,39 +32,78 @@ def complete(columns: Any) -> np.ndarray:
         return (entry > 0) & (vol > 0)
 
 
-class ChunkCodes:
-    """Integer codes for a text column (the bucket), factorised chunk by chunk, thread-safe.
+LIQ_KEYS = tuple(f"liquidated_{n}" for n in SCENARIO_NAMES)
+#: What :class:`Partial` sums per bucket (``count`` = rows) and over the plan.
+AGG_KEYS = ("count", *SUM_KEYS, *LIQ_KEYS)
+TOTAL_KEYS = (*AGG_KEYS, "risk_pct", "alert_count", "rows_with_alerts")
+#: Columns an aggregate reads (besides ``bucket``, ``entry_price`` and ``volatility_pct``).
+AGG_COLUMNS = (*SUM_KEYS, *LIQ_KEYS, "risk_pct", "alert_count", "pnl_tail_usd")
 
-    Each chunk factorises its own slice (:meth:`add`); :meth:`finish` maps the chunks' local
-    codes to one numbering. Blank or missing values get the name ``""``.
+
+@dataclass(frozen=True)
+class Partial:
+    """Bucket and plan sums over some rows; partials of disjoint rows merge exactly.
+
+    The engine builds one per chunk while the chunk is in cache, then merges them.
+
+    Attributes:
+        names: Bucket names, in order of first appearance.
+        by_bucket: Shape ``(len(names), len(AGG_KEYS))``: count and sums per bucket (a NaN
+            value makes its bucket's sum NaN).
+        totals: Shape ``(len(TOTAL_KEYS),)``: the plan sums (NaN values skipped).
+        worst_tail: Lowest tail P&L, USD (NaN if none).
     """
 
-    def __init__(self) -> None:
-        self._parts: list[tuple[slice, np.ndarray, list[Any]]] = []
+    names: tuple[str, ...]
+    by_bucket: np.ndarray
+    totals: np.ndarray
+    worst_tail: float
 
-    def add(self, rows: slice, values: np.ndarray) -> None:
-        """Factorise ``values``, the column at ``rows``."""
-        codes, uniques = pd.factorize(values)
-        self._parts.append((rows, codes, list(uniques)))  # list.append is atomic
+    @classmethod
+    def of(cls, columns: Any) -> Partial:
+        """Aggregate the complete rows of ``columns`` (a frame or a mapping of arrays)."""
+        ok = complete(columns)
+        every = bool(ok.all())
 
-    def finish(self, n: int) -> tuple[np.ndarray, list[str]]:
-        """``(codes, names)`` for all ``n`` rows: ``names[codes[i]]`` is row i's value."""
-        codes, names = np.zeros(n, dtype=np.intp), {}  # type: ignore[var-annotated]
-        for rows, local, uniques in self._parts:
-            lookup = [names.setdefault(str(u), len(names)) for u in uniques]
-            lookup.append(names.setdefault("", len(names)))  # local code −1: missing
-            codes[rows] = np.asarray(lookup, dtype=np.intp)[local]
-        return codes, list(names)
+        def col(key: str) -> np.ndarray:
+            values = np.asarray(columns[key])
+            return values if every else values[ok]
 
+        codes, names = pd.factorize(col("bucket").astype(object))
+        names = [str(u) for u in names]
+        if (codes < 0).any():  # missing bucket: the blank one
+            codes = np.where(codes < 0, len(names), codes)
+            names.append("")
+        k = len(names)
+        by_bucket = np.empty((k, len(AGG_KEYS)))
+        by_bucket[:, 0] = np.bincount(codes, minlength=k)
+        totals = np.empty(len(TOTAL_KEYS))
+        totals[0] = len(codes)
+        for j, key in enumerate(AGG_KEYS[1:], start=1):
+            values = np.asarray(col(key), dtype=float)
+            by_bucket[:, j] = np.bincount(codes, weights=values, minlength=k)
+            # the plan skips NaN values (buckets do not): re-add only if a bucket has one
+            sums = by_bucket[:, j]
+            totals[j] = np.nansum(values) if np.isnan(sums).any() else sums.sum()
+        alerts = np.asarray(col("alert_count"), dtype=float)
+        totals[len(AGG_KEYS):] = (np.nansum(np.asarray(col("risk_pct"), dtype=float)),
+                                  alerts.sum(), np.count_nonzero(alerts))
+        worst = float(np.fmin.reduce(col("pnl_tail_usd"))) if len(codes) else float("nan")
+        return cls(tuple(names), by_bucket, totals, worst)
 
-LIQ_KEYS = tuple(f"liquidated_{n}" for n in SCENARIO_NAMES)
-
-
-def _complete_columns(rows: pd.DataFrame, keys: tuple[str, ...]) -> dict[str, np.ndarray]:
-    """The columns ``keys`` of the complete rows, as arrays (views when every row is complete)."""
-    ok = complete(rows)
-    every = bool(ok.all())
-    return {k: rows[k].to_numpy() if every else rows[k].to_numpy()[ok] for k in keys}
+    @staticmethod
+    def merge(parts: list[Partial]) -> Partial:
+        """One partial for the rows of all ``parts``."""
+        names: dict[str, int] = {}
+        for p in parts:
+            for name in p.names:
+                names.setdefault(name, len(names))
+        by_bucket = np.zeros((len(names), len(AGG_KEYS)))
+        for p in parts:
+            by_bucket[[names[n] for n in p.names]] += p.by_bucket
+        totals = np.sum([p.totals for p in parts], axis=0) if parts else np.zeros(len(TOTAL_KEYS))
+        worst = float(np.fmin.reduce([p.worst_tail for p in parts])) if parts else float("nan")
+        return Partial(tuple(names), by_bucket, totals, worst)
 
 
 def bucket_order(names: list[str]) -> list[str]:
@@ -78,69 +118,57 @@ def _recovery(pnl_sum: Any, capital: float) -> Any:
         return np.where(loss >= capital, np.nan, loss / (capital - loss) * 100.0)
 
 
-def _derive(t: pd.DataFrame, capital: float) -> pd.DataFrame:
-    t["heat_pct"] = t["risk_usd"] / capital * 100.0
-    t["margin_use_pct"] = t["margin_usd"] / capital * 100.0
-    for n in SCENARIO_NAMES:
-        t[f"recovery_{n}_pct"] = _recovery(t[f"pnl_{n}_usd"], capital)
-    return t
-
-
-def bucket_table(rows: pd.DataFrame, settings: Settings,
-                 codes: tuple[np.ndarray, list[str]] | None = None) -> pd.DataFrame:
+def bucket_table(source: pd.DataFrame | Partial, settings: Settings) -> pd.DataFrame:
     """One row per bucket (columns :data:`BUCKET_KEYS`).
 
     Count, notional, margin, risk, heat, margin use, scenario P&L, liquidations and the
     recovery % of the summed loss.
 
     Args:
-        rows: The result rows.
+        source: The result rows, or their :class:`Partial` (what the engine passes).
         settings: Plan settings (capital).
-        codes: The bucket column already factorised for every row, as ``(codes, names)``
-            (see :class:`ChunkCodes`); ``None`` = factorise ``rows["bucket"]`` here.
     """
-    ok = complete(rows)
-    if codes is None:
-        found = ChunkCodes()
-        found.add(slice(None), rows["bucket"].to_numpy(dtype=object))
-        codes = found.finish(len(rows))
-    row_codes = codes[0] if ok.all() else codes[0][ok]
-    cols = _complete_columns(rows, (*SUM_KEYS, *LIQ_KEYS))
-    k = len(codes[1])
-    data: dict[str, Any] = {"count": np.bincount(row_codes, minlength=k)}
-    for key in SUM_KEYS:
-        data[key] = np.bincount(row_codes, weights=np.asarray(cols[key], dtype=float),
-                                minlength=k)
+    p = source if isinstance(source, Partial) else Partial.of(source)
+    t = pd.DataFrame(p.by_bucket, columns=list(AGG_KEYS),
+                     index=pd.Index(list(p.names), dtype=object, name="bucket"))
+    t["count"] = t["count"].astype(int)
     for n in SCENARIO_NAMES:
-        flags = np.asarray(cols[f"liquidated_{n}"], dtype=float)
-        data[f"liquidations_{n}"] = np.bincount(row_codes, weights=flags, minlength=k).astype(int)
-    t = pd.DataFrame(data, index=pd.Index(codes[1], dtype=object, name="bucket"))
-    t = _derive(t[t["count"] > 0].copy(), settings.capital_usd)
+        t[f"liquidations_{n}"] = t.pop(f"liquidated_{n}").astype(int)
+    capital = settings.capital_usd
+    t["heat_pct"] = t["risk_usd"] / capital * 100.0
+    t["margin_use_pct"] = t["margin_usd"] / capital * 100.0
+    for n in SCENARIO_NAMES:
+        t[f"recovery_{n}_pct"] = _recovery(t[f"pnl_{n}_usd"], capital)
     t = t.reindex(bucket_order(list(t.index))).reset_index()
     return t[list(BUCKET_KEYS)]
 
 
-def plan_totals(rows: pd.DataFrame, settings: Settings) -> dict[str, Any]:
+def plan_totals(source: pd.DataFrame | Partial, settings: Settings) -> dict[str, Any]:
     """Plan totals: the bucket columns over all rows, plus heat cap, alerts and the worst tail.
+
+    Args:
+        source: The result rows, or their :class:`Partial` (what the engine passes).
+        settings: Plan settings (capital, heat cap).
 
     Returns:
         A flat dict of plain Python numbers (JSON-ready; NaN where undefined).
     """
+    p = source if isinstance(source, Partial) else Partial.of(source)
     c = settings.capital_usd
-    rows = _complete_columns(rows, (*SUM_KEYS, *LIQ_KEYS, "risk_pct", "alert_count"))
-    count = len(rows["risk_pct"])
+    sums = dict(zip(TOTAL_KEYS, p.totals.tolist(), strict=True))
+    count = int(sums["count"])
     tot: dict[str, Any] = {"count": count}
     for k in SUM_KEYS:
-        tot[k] = float(np.nansum(rows[k]))
+        tot[k] = sums[k]
     for n in SCENARIO_NAMES:
-        tot[f"liquidations_{n}"] = int(np.count_nonzero(rows[f"liquidated_{n}"]))
+        tot[f"liquidations_{n}"] = int(sums[f"liquidated_{n}"])
         tot[f"recovery_{n}_pct"] = float(_recovery(tot[f"pnl_{n}_usd"], c))
-    tot["heat_pct"] = float(np.nansum(rows["risk_pct"])) if count else 0.0
+    tot["heat_pct"] = sums["risk_pct"] if count else 0.0
     tot["margin_use_pct"] = tot["margin_usd"] / c * 100.0
     tot["heat_cap_pct"] = settings.heat_cap_pct
     tot["heat_over_cap"] = bool(tot["heat_pct"] > settings.heat_cap_pct)
     tot["capital_usd"] = c
-    tot["rows_with_alerts"] = int(np.count_nonzero(rows["alert_count"])) if count else 0
-    tot["alerts"] = int(np.sum(rows["alert_count"])) if count else 0
-    tot["worst_tail_pnl_usd"] = float(np.fmin.reduce(rows["pnl_tail_usd"])) if count else 0.0
+    tot["rows_with_alerts"] = int(sums["rows_with_alerts"]) if count else 0
+    tot["alerts"] = int(sums["alert_count"]) if count else 0
+    tot["worst_tail_pnl_usd"] = p.worst_tail if count else 0.0
     return tot

@@ -51,11 +51,29 @@ def first_passage(
     return np.clip(np.where(ok, p, 0.0), 0.0, 1.0)
 
 
+class Horizon:
+    """Per-row volatility over a horizon, shared by every barrier of one scenario.
+
+    Attributes:
+        inv_vol: ``1 / (σ√T)`` (inf where σ√T is 0).
+        half_var: ``σ²T / 2``.
+        valid: True where σ√T > 0 (NaN σ is not valid: no probability).
+    """
+
+    def __init__(self, sigma: ArrayLike, days: float) -> None:
+        vol = np.asarray(sigma, dtype=float) * np.sqrt(days)
+        with np.errstate(divide="ignore"):
+            self.inv_vol = 1.0 / vol
+        self.half_var = 0.5 * vol * vol
+        self.valid = vol > 0
+
+
 class Barrier:
     """A barrier per row, with its log-distance computed once for several volatilities.
 
     With zero drift, ``exp(2νb/σ²) = exp(−b) = spot / barrier``, so the touch probability is
-    ``Φ(x1) + (spot/barrier)·Φ(x2)``: two normal CDFs, no exponential.
+    ``Φ(x1) + (spot/barrier)·Φ(x2)`` with ``x1,2 = (−|b| ± s·σ²T/2) / (σ√T)`` (``s = +1`` for
+    a barrier below spot): two normal CDFs, no exponential, no per-row branch.
     """
 
     def __init__(self, spot: ArrayLike, barrier: ArrayLike) -> None:
@@ -63,21 +81,29 @@ class Barrier:
         bar = np.asarray(barrier, dtype=float)
         self.ok = (bar > 0) & (sp > 0) & np.isfinite(bar)
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.ratio = np.where(self.ok, sp / np.where(self.ok, bar, 1.0), 1.0)
-        self.b = -np.log(self.ratio)
-        self.sign = np.where(self.b < 0, 1.0, -1.0)  # +1: barrier below spot
+            self.ratio = sp / bar if self.ok.all() else np.where(
+                self.ok, sp / np.where(self.ok, bar, 1.0), 1.0)
+        b = -np.log(self.ratio)
+        # −|b|; −inf where there is no barrier, so that both CDFs (and the probability) are 0
+        self.near = -np.abs(b) if self.ok.all() else np.where(self.ok, -np.abs(b), -np.inf)
+        self.sign = 1.0 - 2.0 * (b >= 0)  # +1: barrier below spot
+        self.at_spot = self.ok & (b == 0)
 
     def touch(self, sigma: ArrayLike, days: float) -> NDArray[np.float64]:
         """Zero-drift touch probability within ``days`` for daily volatility ``sigma``."""
-        vol = np.asarray(sigma, dtype=float) * np.sqrt(days)
-        half = 0.5 * vol**2
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x1 = self.sign * (self.b + half) / vol
-            x2 = self.sign * (self.b - half) / vol
-            p = ndtr(x1) + self.ratio * ndtr(x2)
-        p = np.where(vol > 0, p, 0.0)
-        p = np.where(self.b == 0, 1.0, p)
-        return np.clip(np.where(self.ok, p, 0.0), 0.0, 1.0)
+        return self.touch_within(Horizon(sigma, days))
+
+    def touch_within(self, h: Horizon) -> NDArray[np.float64]:
+        """Zero-drift touch probability over the horizon ``h`` (see :class:`Horizon`)."""
+        shift = self.sign * h.half_var
+        with np.errstate(invalid="ignore"):
+            p = ndtr((self.near + shift) * h.inv_vol)
+            far = ndtr((self.near - shift) * h.inv_vol)
+        far *= self.ratio
+        p += far
+        np.copyto(p, 0.0, where=~h.valid)
+        np.copyto(p, 1.0, where=self.at_spot)
+        return np.clip(p, 0.0, 1.0, out=p)
 
 
 def touch_probability(

@@ -29,6 +29,12 @@ class Sized:
         liq: Liquidation price (NaN = none).
         dist: Liquidation distance, fraction (inf = none).
         tiers: The tier chosen per row.
+        loss: Loss at the stop per unit of notional, fraction (stop, fees, slippage, delay and
+            funding paid).
+        risk_usd: The risk budget, USD.
+        funding_usd: Funding paid over the horizon at the planned rate, USD (negative = earned).
+        spike_usd: Funding over the horizon at the absolute rate, USD (what a scenario's funding
+            multiplier scales on top of the planned funding).
     """
 
     stop: F64
@@ -41,6 +47,10 @@ class Sized:
     liq: F64
     dist: F64
     tiers: TierArrays
+    loss: F64
+    risk_usd: F64
+    funding_usd: F64
+    spike_usd: F64
 
 
 def scenario_move(sc: Scenario, sigma: F64) -> F64:
@@ -69,7 +79,8 @@ def size_rows(
     liq = np.where(has, raw, np.nan)
     with np.errstate(invalid="ignore"):
         dist = np.where(has, np.maximum(a.s * (a.entry - liq) / a.entry, 0.0), np.inf)
-    return Sized(stop, funding, delay, periods, notional, quantity, margin, liq, dist, tiers)
+    return Sized(stop, funding, delay, periods, notional, quantity, margin, liq, dist, tiers,
+                 loss, risk_usd, notional * funding, notional * periods * np.abs(a.f))
 
 
 def _nan_if_inf(x: F64) -> F64:
@@ -88,9 +99,9 @@ def row_outputs(
         reward = a.target / z.stop
     stop_beyond = np.isfinite(z.dist) & (z.stop >= z.dist)
     return {
-        "risk_usd": settings.capital_usd * a.risk_pct / 100.0,
+        "risk_usd": z.risk_usd,
         "stop_pct_used": z.stop * 100.0,
-        "loss_frac": z.stop + 2 * v.fee + 2 * a.slip + z.delay + np.maximum(z.funding, 0.0),
+        "loss_frac": z.loss,
         "notional_usd": z.notional,
         "quantity": z.quantity,
         "margin_usd": z.margin,
@@ -109,12 +120,12 @@ def row_outputs(
         "review_price": e * (1 - s * settings.review_sigma * sig),
         "funding_frac": z.funding,
         "delay_frac": z.delay,
-        "funding_usd": -z.notional * z.funding,
+        "funding_usd": -z.funding_usd,
         "costs_usd": z.notional * (2 * v.fee + 2 * a.slip) + 2 * a.gas,
         "basis_pct": basis,
         "reward_risk": reward,
         "alert_funding": np.abs(a.funding_pct) >= settings.funding_alert_pct,
-        "alert_basis": np.abs(np.nan_to_num(basis)) >= settings.basis_alert_pct,
+        "alert_basis": np.fmax(np.abs(basis), 0.0) >= settings.basis_alert_pct,  # NaN: 0
         "alert_leverage_tier": (a.leverage > z.tiers.max_leverage * (1 + 1e-12))
         | z.tiers.overflow,
         "alert_leverage_safe": a.leverage > safe * (1 + 1e-12),

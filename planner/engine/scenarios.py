@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.inputs import RowArrays, VenueArrays
-from planner.engine.probability import Barrier
+from planner.engine.probability import Barrier, Horizon
 from planner.engine.rows import Sized, scenario_move
 from planner.model import Scenario, Settings
 
@@ -42,7 +42,7 @@ class ScenarioCosts:
 def scenario_costs(sc: Scenario, a: RowArrays, v: VenueArrays, z: Sized) -> ScenarioCosts:
     """Costs of scenario ``sc`` for every row."""
     slip = a.slip * sc.slippage_mult
-    funding = z.notional * z.periods * (a.s * a.f + (sc.funding_mult - 1.0) * np.abs(a.f))
+    funding = z.funding_usd + (sc.funding_mult - 1.0) * z.spike_usd
     exit_costs = 2 * v.fee + 2 * slip + z.delay * sc.vol_mult
     return ScenarioCosts(scenario_move(sc, a.sigma), slip, 2 * a.gas * sc.gas_mult, funding,
                          exit_costs)
@@ -58,7 +58,7 @@ def adverse_pnl(sc: Scenario, a: RowArrays, v: VenueArrays, z: Sized,
         (what cross margin books).
     """
     liquidated = (c.move >= z.dist) & (sc.gap | (z.stop >= z.dist))
-    exit_move = np.where(sc.gap | (c.move < z.stop), c.move, z.stop)
+    exit_move = c.move if sc.gap else np.fmin(c.move, z.stop)  # the stop caps the loss
     uncapped = -z.notional * (exit_move + c.exit_costs) - c.funding - c.gas
     capped = -(z.margin + z.notional * v.fee + a.gas * sc.gas_mult)
     return np.where(liquidated, capped, uncapped), liquidated, uncapped
@@ -66,8 +66,8 @@ def adverse_pnl(sc: Scenario, a: RowArrays, v: VenueArrays, z: Sized,
 
 def favourable_pnl(sc: Scenario, z: Sized, a: RowArrays, c: ScenarioCosts) -> F64:
     """P&L when the same move goes the row's way (a take-profit caps it unless the move gaps)."""
-    take = ~np.isnan(a.target) & ~sc.gap & (c.move > a.target)
-    gain = np.where(take, a.target, c.move)
+    # fmin: no target (NaN) = no cap; + 0·move keeps a NaN move NaN
+    gain = c.move if sc.gap else np.fmin(c.move, a.target) + 0.0 * c.move
     return z.notional * (gain - c.exit_costs) - c.funding - c.gas
 
 
@@ -127,13 +127,13 @@ def scenario_outputs(
     for calc in calcs:
         rec, ruin = recovery_pct(calc.pnl, settings.capital_usd)
         ruin_any |= ruin
-        vol = a.sigma * calc.scenario.vol_mult
+        horizon = Horizon(a.sigma * calc.scenario.vol_mult, days)
         n = calc.scenario.name
         out[f"price_{n}"] = np.maximum(a.entry * (1 - a.s * calc.costs.move), 0.0)
         out[f"pnl_{n}_usd"] = calc.pnl
         out[f"liquidated_{n}"] = calc.liquidated
         out[f"recovery_{n}_pct"] = rec
-        out[f"p_liq_{n}"] = to_liq.touch(vol, days)
-        out[f"p_stop_{n}"] = to_stop.touch(vol, days)
+        out[f"p_liq_{n}"] = to_liq.touch_within(horizon)
+        out[f"p_stop_{n}"] = to_stop.touch_within(horizon)
     out["alert_ruin"] = ruin_any
     return out
