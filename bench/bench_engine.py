@@ -55,6 +55,7 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
     Plain numpy, no engine code (SPEC §2 and §4): sizing by risk or margin with the row's stop,
     venue fee, slippage, oracle delay and funding; the venue's tier by notional; both formula
     families. ``tests/test_bench_baseline.py`` checks it gives the engine's three columns.
+    Written for speed (branch-free side and tier choice), so that it is a demanding reference.
 
     The synthetic plans fill every input these numbers need, so no blank defaults apply.
 
@@ -68,7 +69,7 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
     e = t["entry_price"].to_numpy(float)
     lev = t["leverage"].to_numpy(float)
     sig = t["volatility_pct"].to_numpy(float) / 100
-    s = np.where(t["side"].to_numpy(object) == "short", -1.0, 1.0)
+    s = 1.0 - 2.0 * (t["side"].to_numpy(object) == "short")
     codes, names = pd.factorize(t["venue"].to_numpy(object))
     venues = [plan.venues[n] for n in names]
     fee = np.array([v.taker_fee_pct / 100 for v in venues])[codes]
@@ -83,15 +84,14 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
     by_risk = np.maximum(risk - 2 * t["gas_usd"].to_numpy(float), 0) / loss
     n = np.where(t["sizing"].to_numpy(object) == "margin", risk * lev, by_risk)
     q, m = n / e, n / lev + t["extra_margin_usd"].to_numpy(float)
-    mmr, cum = np.empty(len(t)), np.empty(len(t))
-    bybit = np.zeros(len(t), dtype=bool)
-    for code, v in enumerate(venues):
-        rows = codes == code
-        bounds = np.array([x.max_notional_usd for x in v.tiers])
-        tier = np.minimum(np.searchsorted(bounds, n[rows]), len(bounds) - 1)
-        mmr[rows] = np.array([x.mmr_pct / 100 for x in v.tiers])[tier]
-        cum[rows] = np.array([x.maintenance_amount_usd for x in v.tiers])[tier]
-        bybit[rows] = v.formula == "bybit"
+    flat = [x for v in venues for x in v.tiers]  # every venue's tiers in one table
+    tier = np.cumsum([0] + [len(v.tiers) for v in venues])[codes]  # first tier of the venue
+    for code, v in enumerate(venues):  # + the number of the venue's bounds below N
+        below = sum((~(n <= x.max_notional_usd)).astype(np.intp) for x in v.tiers[:-1])
+        tier += (codes == code) * below
+    mmr = np.array([x.mmr_pct / 100 for x in flat])[tier]
+    cum = np.array([x.maintenance_amount_usd for x in flat])[tier]
+    bybit = np.array([v.formula == "bybit" for v in venues])[codes]
     lp = np.where(bybit, e - s * (m - (q * e * mmr - cum)) / q,
                   (q * e - s * (m + cum)) / (q * (1 - s * mmr)))
     return n, m, np.where(lp > 0, lp, np.nan)

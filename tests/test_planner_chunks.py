@@ -88,3 +88,19 @@ def test_an_empty_plan_computes(mixed_plan):
     empty = compute(mixed_plan.with_changes(trades=mixed_plan.trades.iloc[:0]))
     assert len(empty.rows) == 0 and empty.totals["count"] == 0
     assert list(empty.buckets["count"]) == []
+
+
+def test_a_forked_child_computes_with_its_own_threads(mixed_plan, monkeypatch):
+    """A process forked after a threaded compute (multiprocessing's default on Linux) must
+    not wait forever for the parent's pool threads."""
+    import multiprocessing
+
+    parent = _run(mixed_plan, monkeypatch, 16, 2)  # the pool now exists in this process
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(1) as pool:
+        rows = pool.apply_async(_child_compute, (mixed_plan,)).get(timeout=60)
+    pd.testing.assert_frame_equal(rows, parent.rows, check_exact=False, rtol=1e-12)
+
+
+def _child_compute(plan):
+    return compute(plan).rows

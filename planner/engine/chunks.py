@@ -22,6 +22,15 @@ _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
 
 
+def _forget_pool() -> None:
+    """In a forked child the pool's threads do not exist: start a new pool when needed."""
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
 def thread_count() -> int:
     """Threads the engine uses: ``TRADE_PLANNER_THREADS`` if set, else the CPU count (≤ 4)."""
     raw = os.environ.get("TRADE_PLANNER_THREADS", "").strip()
