@@ -104,3 +104,15 @@ def test_a_forked_child_computes_with_its_own_threads(mixed_plan, monkeypatch):
 
 def _child_compute(plan):
     return compute(plan).rows
+
+
+def test_update_after_a_venue_tier_change_recomputes_every_row(mixed_plan):
+    before = compute(mixed_plan)
+    binance = mixed_plan.venues["Binance"]
+    first = dataclasses.replace(binance.tiers[0], mmr_pct=binance.tiers[0].mmr_pct * 2)
+    venues = dict(mixed_plan.venues)
+    venues["Binance"] = dataclasses.replace(binance, tiers=(first, *binance.tiers[1:]))
+    plan = mixed_plan.with_changes(venues=venues)
+    after = update(plan, before, [3])
+    assert_same(after, compute(plan))
+    assert not after.rows["liquidation_price"].equals(before.rows["liquidation_price"])

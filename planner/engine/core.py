@@ -23,7 +23,7 @@ from planner.engine.portfolio import Partial, bucket_table, complete, plan_total
 from planner.engine.rows import Sized, row_outputs, size_rows
 from planner.engine.scenarios import ScenarioCalc, evaluate, scenario_outputs
 from planner.errors import CellIssue, PlanError
-from planner.model import SCENARIO_NAMES, Plan, Scenario, Settings
+from planner.model import SCENARIO_NAMES, Plan, Scenario, Settings, VenueProfile
 from planner.schema import ALERTS, OUTPUT_KEYS, column
 
 
@@ -40,6 +40,7 @@ class Results:
         settings: The settings the numbers were computed with.
         arrays: Per-row arrays kept for :func:`update` and the cross view.
         scenarios: The scenarios the numbers were computed with.
+        venues: The venue profiles the numbers were computed with.
     """
 
     rows: pd.DataFrame
@@ -49,6 +50,7 @@ class Results:
     settings: Settings
     arrays: CrossArrays | None = field(default=None, repr=False)
     scenarios: tuple[Scenario, ...] = ()
+    venues: dict[str, VenueProfile] = field(default_factory=dict, repr=False)
 
     @property
     def outputs(self) -> pd.DataFrame:
@@ -183,7 +185,8 @@ def _aggregate(rows: pd.DataFrame, plan: Plan, arrays: CrossArrays, partial: Par
     return Results(rows=rows, buckets=bucket_table(partial, settings),
                    totals=plan_totals(partial, settings),
                    cross=cross_table(sums, arrays.names, settings),
-                   settings=settings, arrays=arrays, scenarios=plan.scenarios)
+                   settings=settings, arrays=arrays, scenarios=plan.scenarios,
+                   venues=plan.venues)
 
 
 def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) -> Results:
@@ -191,7 +194,8 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
 
     Only ``changed_rows`` go through the row formulas; the plan-level heat alert, the bucket
     table, the totals and the cross view are then rebuilt from cached arrays. Falls back to
-    :func:`compute` when the row count, settings or scenarios changed, or most rows changed.
+    :func:`compute` when the row count, settings, scenarios or venue profiles changed, or most
+    rows changed.
 
     Args:
         plan: The plan after the edit.
@@ -203,7 +207,7 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
     """
     idx = np.unique(np.asarray(list(changed_rows), dtype=np.intp))
     if (previous is None or previous.arrays is None or previous.settings != plan.settings
-            or previous.scenarios != plan.scenarios
+            or previous.scenarios != plan.scenarios or previous.venues != plan.venues
             or len(previous.rows) != len(plan.trades) or len(idx) * 4 > len(plan.trades)):
         return compute(plan)
     part = plan.with_changes(trades=plan.trades.iloc[idx].reset_index(drop=True))
