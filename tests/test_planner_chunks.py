@@ -116,3 +116,19 @@ def test_update_after_a_venue_tier_change_recomputes_every_row(mixed_plan):
     after = update(plan, before, [3])
     assert_same(after, compute(plan))
     assert not after.rows["liquidation_price"].equals(before.rows["liquidation_price"])
+
+
+def test_a_notional_exactly_on_a_tier_bound_takes_that_tier():
+    """Tier bounds are inclusive (SPEC §2); above the largest bound, the largest tier."""
+    from planner import shipped_venues
+    from planner.engine.inputs import tier_arrays
+
+    venues = list(shipped_venues().values())
+    code = [v.name for v in venues].index("Binance")
+    tiers = venues[code].tiers
+    bounds = [t.max_notional_usd for t in tiers[:-1]]
+    notional = np.array([bounds[0], np.nextafter(bounds[0], np.inf), bounds[2], 1e15, np.nan])
+    got = tier_arrays(np.full(len(notional), code), notional, venues)
+    want = [tiers[0], tiers[1], tiers[2], tiers[-1], tiers[-1]]
+    assert list(got.max_leverage) == [t.max_leverage for t in want]
+    assert list(got.overflow) == [False, False, False, tiers[-1].max_notional_usd < 1e15, False]
