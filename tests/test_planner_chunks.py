@@ -12,15 +12,7 @@ from bench.synth import synthetic_plan
 from planner import compute
 from planner.engine import blocks, chunks, update
 from planner.errors import PlanError
-
-
-def assert_same(a, b):
-    pd.testing.assert_frame_equal(a.rows, b.rows, check_exact=False, rtol=1e-12)
-    pd.testing.assert_frame_equal(a.buckets, b.buckets, check_exact=False, rtol=1e-9)
-    pd.testing.assert_frame_equal(a.cross, b.cross, check_exact=False, rtol=1e-9)
-    assert a.totals.keys() == b.totals.keys()
-    for k in a.totals:
-        np.testing.assert_allclose(a.totals[k], b.totals[k], rtol=1e-9, err_msg=k)
+from tests.engine_helpers import assert_same
 
 
 @pytest.fixture

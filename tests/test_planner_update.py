@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner import compute
 from planner.engine import update
 from planner.engine.probability import Barrier, first_passage
-
-
-def assert_same(a, b):
-    pd.testing.assert_frame_equal(a.rows, b.rows, check_exact=False, rtol=1e-12)
-    pd.testing.assert_frame_equal(a.buckets, b.buckets, check_exact=False, rtol=1e-9)
-    pd.testing.assert_frame_equal(a.cross, b.cross, check_exact=False, rtol=1e-9)
-    assert a.totals.keys() == b.totals.keys()
-    for k in a.totals:
-        np.testing.assert_allclose(a.totals[k], b.totals[k], rtol=1e-9, err_msg=k)
-
+from tests.engine_helpers import assert_same
 
 edits = st.lists(st.tuples(st.integers(0, 11), st.sampled_from(
     [("entry_price", 1.3), ("leverage", 2.0), ("risk_pct", 3.0), ("volatility_pct", 0.5)])),
