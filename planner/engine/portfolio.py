@@ -36,8 +36,6 @@ LIQ_KEYS = tuple(f"liquidated_{n}" for n in SCENARIO_NAMES)
 #: What :class:`Partial` sums per bucket (``count`` = rows) and over the plan.
 AGG_KEYS = ("count", *SUM_KEYS, *LIQ_KEYS)
 TOTAL_KEYS = (*AGG_KEYS, "risk_pct", "alert_count", "rows_with_alerts")
-#: Columns an aggregate reads (besides ``bucket``, ``entry_price`` and ``volatility_pct``).
-AGG_COLUMNS = (*SUM_KEYS, *LIQ_KEYS, "risk_pct", "alert_count", "pnl_tail_usd")
 
 
 @dataclass(frozen=True)
