@@ -32,11 +32,12 @@ os.register_at_fork(after_in_child=_forget_pool)
 
 
 def thread_count() -> int:
-    """Threads the engine uses: ``TRADE_PLANNER_THREADS`` if set, else the CPU count (≤ 4)."""
+    """Threads the engine uses: ``TRADE_PLANNER_THREADS``, else the usable CPUs (at most 4)."""
     raw = os.environ.get("TRADE_PLANNER_THREADS", "").strip()
     if raw.isdigit() and int(raw) > 0:
         return int(raw)
-    return max(1, min(MAX_THREADS, os.cpu_count() or 1))
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_THREADS, usable or 1))
 
 
 def row_slices(n: int, size: int | None = None) -> list[slice]:
