@@ -20,6 +20,7 @@ MAX_THREADS = 4
 
 _lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
+_pool_threads = 0
 
 
 def _forget_pool() -> None:
@@ -47,12 +48,13 @@ def row_slices(n: int, size: int | None = None) -> list[slice]:
 
 
 def _executor(threads: int) -> ThreadPoolExecutor:
-    global _pool
+    global _pool, _pool_threads
     with _lock:
-        if _pool is None or _pool._max_workers != threads:
+        if _pool is None or _pool_threads != threads:
             if _pool is not None:
                 _pool.shutdown(wait=False)
             _pool = ThreadPoolExecutor(threads, thread_name_prefix="planner-engine")
+            _pool_threads = threads
         return _pool
 
 
