@@ -155,7 +155,6 @@ def _set_cells(plan: Plan, edit: SetCells) -> tuple[Plan, Edit]:
     changes = {k: pd.Series(_with_values(old[k], rows, values), index=trades.index)
                for k, (rows, values) in by_key.items()}
     new_trades = trades.assign(**changes)
-    new_trades.attrs = dict(trades.attrs)
     inverse = SetCells(edit.rows, edit.keys,
                        tuple(_plain(old[k][r]) for r, k in zip(edit.rows, edit.keys, strict=True)))
     return plan.with_changes(trades=new_trades), _reverse_cells(inverse)
@@ -205,7 +204,8 @@ def _insert(plan: Plan, edit: InsertRows) -> tuple[Plan, Edit]:
                for j, key in enumerate(INPUT_KEYS)}
     trades = pd.DataFrame(columns)
     extra = _insert_extra(plan.extra, edit, mask)
-    return plan.with_changes(trades=trades, extra=extra), DeleteRows(tuple(edit.positions))
+    return (plan.with_changes(trades=trades, extra=extra, sheet_rows=None),
+            DeleteRows(tuple(edit.positions)))
 
 
 def _spliced(old: np.ndarray, new: Sequence[Any], mask: np.ndarray) -> pd.Series:
@@ -246,9 +246,8 @@ def _delete(plan: Plan, edit: DeleteRows) -> tuple[Plan, Edit]:
         tuple(tuple(r) for r in plan.extra.to_numpy(dtype=object)[rows])
         if plan.extra is not None else ())
     trades = plan.trades[keep].reset_index(drop=True)
-    trades.attrs = {}
     extra = plan.extra[keep].reset_index(drop=True) if plan.extra is not None else None
-    return plan.with_changes(trades=trades, extra=extra), inverse
+    return plan.with_changes(trades=trades, extra=extra, sheet_rows=None), inverse
 
 
 def structure(edit: Edit) -> list[tuple[str, tuple[int, ...]]]:

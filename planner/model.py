@@ -161,6 +161,10 @@ class Plan:
         extra: Columns of the Plan sheet that are not in the schema, kept verbatim
             (same index as ``trades``).
         journal: Closed trades carried by the workbook (``Journal`` sheet), or ``None``.
+        sheet_rows: Spreadsheet row number of each trade as read from a workbook (used to name
+            rows in messages), or ``None`` (then row ``i`` is sheet row ``i + 2``). Kept here, not
+            in ``trades.attrs``: pandas deep-copies ``attrs`` on every column access and
+            ``assign``, so a per-row list there made every computation on a loaded plan slow.
     """
 
     trades: pd.DataFrame
@@ -169,6 +173,7 @@ class Plan:
     venues: dict[str, VenueProfile] = field(default_factory=dict)
     extra: pd.DataFrame | None = None
     journal: pd.DataFrame | None = None
+    sheet_rows: tuple[int, ...] | None = None
 
     def scenario(self, name: str) -> Scenario:
         """Return the scenario called ``name``."""

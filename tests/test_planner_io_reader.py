@@ -121,7 +121,7 @@ def test_a_title_above_the_header_is_skipped_with_a_warning(tmp_path):
                     title="My plan for May")
     plan, warnings = load_plan_with_warnings(path)
     assert plan.trades["symbol"].tolist() == ["BTC"]
-    assert plan.trades.attrs["sheet_rows"] == [4]
+    assert plan.sheet_rows == (4,)
     assert any("above the header" in w.message for w in warnings)
 
 
@@ -215,3 +215,22 @@ def test_a_workbook_without_a_plan_sheet_names_the_sheets_it_has(tmp_path):
     wb.save(tmp_path / "other.xlsx")
     with pytest.raises(PlanError, match="no 'Plan' sheet.*'Trades'"):
         load_plan(tmp_path / "other.xlsx")
+
+
+def test_a_loaded_plan_carries_no_per_row_objects_in_pandas_attrs(tmp_path):
+    """pandas deep-copies ``attrs`` on every column access: a per-row list there made every
+    computation on a plan opened from a file several times slower (issue 11)."""
+    from planner import compute
+    from planner.edits import DeleteRows, SetCells, apply
+
+    path = workbook(tmp_path / "rows.xlsx", ["Symbol", "Entry", "Vol % (daily)"],
+                    *[["BTC", 100 + i, 3] for i in range(50)], title="My plan")
+    plan = load_plan(path)
+    assert plan.trades.attrs == {}
+    assert plan.sheet_rows == tuple(range(4, 54))
+    results = compute(plan)
+    assert all(not f.attrs for f in (results.rows, results.buckets, results.cross))
+    edited, _ = apply(plan, SetCells((0,), ("entry_price",), (101.0,)))
+    assert edited.trades.attrs == {} and edited.sheet_rows == plan.sheet_rows
+    shorter, _ = apply(plan, DeleteRows((0,)))
+    assert shorter.sheet_rows is None  # rows renumber once the sheet's rows moved

@@ -87,9 +87,9 @@ def _evaluate(plan: Plan, a: RowArrays) -> _Prepared:
 
 def sheet_row_numbers(plan: Plan) -> list[int]:
     """Spreadsheet row number of each trade: as read from the file, else ``index + 2``."""
-    rows = plan.trades.attrs.get("sheet_rows")
+    rows = plan.sheet_rows
     if rows is not None and len(rows) == len(plan.trades):
-        return [int(r) for r in rows]
+        return list(rows)
     return list(range(2, len(plan.trades) + 2))
 
 

@@ -127,18 +127,19 @@ def bucket_table(source: pd.DataFrame | Partial, settings: Settings) -> pd.DataF
         settings: Plan settings (capital).
     """
     p = source if isinstance(source, Partial) else Partial.of(source)
-    t = pd.DataFrame(p.by_bucket, columns=list(AGG_KEYS),
-                     index=pd.Index(list(p.names), dtype=object, name="bucket"))
-    t["count"] = t["count"].astype(int)
-    for n in SCENARIO_NAMES:
-        t[f"liquidations_{n}"] = t.pop(f"liquidated_{n}").astype(int)
+    names = list(p.names)
+    order = [names.index(n) for n in bucket_order(names)]
+    sums = {k: p.by_bucket[order, j] for j, k in enumerate(AGG_KEYS)}
     capital = settings.capital_usd
-    t["heat_pct"] = t["risk_usd"] / capital * 100.0
-    t["margin_use_pct"] = t["margin_usd"] / capital * 100.0
+    cols: dict[str, Any] = {"bucket": np.array([names[i] for i in order], dtype=object),
+                            "count": sums["count"].astype(int)}
+    cols.update({k: sums[k] for k in SUM_KEYS})
+    cols["heat_pct"] = sums["risk_usd"] / capital * 100.0
+    cols["margin_use_pct"] = sums["margin_usd"] / capital * 100.0
     for n in SCENARIO_NAMES:
-        t[f"recovery_{n}_pct"] = _recovery(t[f"pnl_{n}_usd"], capital)
-    t = t.reindex(bucket_order(list(t.index))).reset_index()
-    return t[list(BUCKET_KEYS)]
+        cols[f"liquidations_{n}"] = sums[f"liquidated_{n}"].astype(int)
+        cols[f"recovery_{n}_pct"] = _recovery(sums[f"pnl_{n}_usd"], capital)
+    return pd.DataFrame({k: cols[k] for k in BUCKET_KEYS})
 
 
 def plan_totals(source: pd.DataFrame | Partial, settings: Settings) -> dict[str, Any]:

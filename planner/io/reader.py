@@ -16,6 +16,7 @@ limit); nothing is changed anywhere on failure.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,9 +74,10 @@ def _read(book: Book) -> tuple[Plan, list[CellIssue]]:
     venues = _venues(book)
     settings = _settings(book, venues)
     scenarios = _scenarios(book)
-    trades, extra, warnings = read_plan_sheet(book, title, venues)
-    plan = Plan(trades=trades, settings=settings, venues=venues, extra=extra,
-                journal=_journal(book, warnings))
+    sheet = read_plan_sheet(book, title, venues)
+    warnings = sheet.warnings
+    plan = Plan(trades=sheet.trades, settings=settings, venues=venues, extra=sheet.extra,
+                journal=_journal(book, warnings), sheet_rows=sheet.rows)
     return (plan.with_changes(scenarios=scenarios) if scenarios else plan), warnings
 
 
@@ -212,9 +214,25 @@ def _duplicates(title: str, row: int, head: _PlanHeader) -> list[CellIssue]:
     return issues
 
 
-def read_plan_sheet(book: Book, title: str, venues: dict[str, Any]
-                    ) -> tuple[pd.DataFrame, pd.DataFrame | None, list[CellIssue]]:
-    """Read the Plan sheet: typed trades, extra columns (or ``None``) and warnings.
+@dataclass(frozen=True)
+class PlanSheet:
+    """What the Plan sheet holds.
+
+    Attributes:
+        trades: The typed trades (schema input columns).
+        extra: Columns the schema does not know, verbatim, or ``None``.
+        rows: The spreadsheet row number of each trade.
+        warnings: Cells read with doubts.
+    """
+
+    trades: pd.DataFrame
+    extra: pd.DataFrame | None
+    rows: tuple[int, ...]
+    warnings: list[CellIssue]
+
+
+def read_plan_sheet(book: Book, title: str, venues: dict[str, Any]) -> PlanSheet:
+    """Read the Plan sheet: typed trades, extra columns (or ``None``), row numbers, warnings.
 
     Raises:
         PlanError: Bad cells (all of them, up to a limit), duplicate or merged headers.
@@ -229,7 +247,8 @@ def read_plan_sheet(book: Book, title: str, venues: dict[str, Any]
     trades = _trades(title, head, body, venues, issues)
     extra = pd.DataFrame({h: pd.Series([verbatim(cells.get(c)) for _, cells in body],
                                        dtype=object) for c, h in head.extras.items()})
-    return trades, (extra if head.extras else None), _plan_warnings(title, data, head, body)
+    return PlanSheet(trades, extra if head.extras else None, tuple(r for r, _ in body),
+                     _plan_warnings(title, data, head, body))
 
 
 def _trades(title: str, head: _PlanHeader, body: list[tuple[int, dict[int, Any]]],
@@ -248,7 +267,6 @@ def _trades(title: str, head: _PlanHeader, body: list[tuple[int, dict[int, Any]]
     if issues:
         first = {(i.row, i.column): i for i in reversed(issues)}
         raise PlanError(sorted(first.values(), key=lambda i: (i.row or 0, i.column or "")))
-    trades.attrs["sheet_rows"] = list(index)
     return trades
 
 
