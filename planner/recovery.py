@@ -18,9 +18,9 @@ import json
 import os
 import time
 import uuid
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 from planner.atomic import atomic_write_text
 from planner.model import Plan
@@ -72,13 +72,24 @@ class SnapshotInfo:
 
 
 class SnapshotSlot:
-    """The snapshot slot of one open document; holds its lock until :meth:`close`."""
+    """The snapshot slot of one open document; holds its lock until :meth:`close`.
+
+    The lock is a raw file descriptor, closed by :meth:`close` or, at the latest, when the slot
+    object goes away (a ``weakref.finalize``): never a Python file object left for the garbage
+    collector, whose late ``ResourceWarning`` once failed an unrelated test.
+    """
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder or recovery_dir()
         self.slot_id = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
-        self._lock: IO[bytes] | None = open(self._path(".lock"), "wb")  # noqa: SIM115
-        fcntl.flock(self._lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fd = os.open(self._path(".lock"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC,
+                     0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise
+        self._release = weakref.finalize(self, os.close, fd)
 
     def _path(self, suffix: str) -> Path:
         return self.folder / f"{self.slot_id}{suffix}"
@@ -100,11 +111,15 @@ class SnapshotSlot:
     def close(self) -> None:
         """Discard the snapshot and release the lock (clean shutdown)."""
         self.discard()
-        if self._lock is not None:
-            self._lock.close()
-            self._lock = None
+        if self._release.alive:
             with contextlib.suppress(FileNotFoundError):
                 self._path(".lock").unlink()
+            self._release()  # closes the descriptor, once
+
+    @property
+    def closed(self) -> bool:
+        """True once the lock is released."""
+        return not self._release.alive
 
 
 def _orphaned(lock: Path) -> bool:

@@ -90,6 +90,9 @@ def generated_plan(seed: int, n: int = 40) -> Plan:
     rows.loc[4, ["volatility_pct", "stop_pct", "side"]] = [80.0, np.nan, "long"]  # stop < 0
     rows.loc[5, ["risk_pct", "sizing", "leverage"]] = [60.0, "margin", 20.0]  # ruin
     rows.loc[6, ["venue", "risk_pct", "sizing", "leverage"]] = ["Tiny", 5.0, "margin", 10.0]
+    # a long at ~1x whose formula leaves a residue of ~5e-12 × entry: no liquidation price
+    rows.loc[7, ["venue", "side", "leverage", "extra_margin_usd"]] = ["Generic", "long",
+                                                                      1 + 5e-12, 0.0]
     from planner import type_trades
 
     trades = type_trades(rows, venues)

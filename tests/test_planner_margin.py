@@ -122,3 +122,17 @@ def test_safe_leverage_puts_liquidation_exactly_at_the_move(d, mmr):
         lp = liquidation_price("long" if s > 0 else "short", 100.0, 1.0, 100.0 / lev, mmr)
         if not math.isnan(lp):
             assert abs(lp - 100.0) / 100.0 == pytest.approx(d, abs=1e-9)
+
+
+def test_a_liquidation_price_below_a_billionth_of_the_entry_is_none(plan_of):
+    """A long at ~1x: its formula leaves a float residue (≈ 5e-12 × entry) that LibreOffice's
+    live formula shows as blank; the engine shows none too (issue 11, SPEC §10)."""
+    from planner import compute
+
+    residue = liquidation_price("long", 50_000.0, 1.0, 50_000.0 / (1 + 5e-12), 0.0)
+    assert math.isnan(residue)
+    assert liquidation_price("long", 50_000.0, 1.0, 50_000.0 * (1 - 2e-9), 0.0) > 0
+    rows = compute(plan_of([{"symbol": "BTC", "entry_price": 50_000.0, "volatility_pct": 3.0,
+                             "leverage": 1 + 5e-12, "venue": "Generic"}])).rows
+    assert math.isnan(rows["liquidation_price"].iat[0])
+    assert rows["p_liq_tail"].iat[0] == 0.0 and not rows["liquidated_tail"].iat[0]

@@ -67,3 +67,51 @@ def test_window_restores_a_crashed_session_as_unsaved_changes(qtbot, data_dir):
     assert len(pending()) == 0  # the old snapshot is gone ...
     assert len(list(data_dir.glob("*.xlsx"))) == 1  # ... replaced by this window's own
     window.autosave.close()
+
+
+def _open_files() -> set[str]:
+    """The paths of this process's open file descriptors (Linux)."""
+    import contextlib
+    import os
+
+    out = set()
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):  # the descriptor listdir itself used is gone
+            out.add(os.readlink(f"/proc/self/fd/{fd}"))
+    return out
+
+
+def test_no_lock_file_stays_open_after_a_documents_life(qtbot, data_dir):
+    """A window that autosaved and then closed leaves no descriptor open on its recovery files
+    (a lock left to the garbage collector raised a ResourceWarning in an unrelated test)."""
+    from planner.edits import SetCells
+    from ui.mainwindow import MainWindow
+
+    before = _open_files()
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.document.apply(SetCells((0,), ("risk_pct",), (1.5,)), "risk")
+    window.autosave.write_now()
+    assert any(p.endswith(".lock") for p in _open_files() - before)  # the slot holds its lock
+    window.files.ask_save = lambda name: "discard"
+    window.close()
+    leaked = {p for p in _open_files() - before if str(data_dir) in p}
+    assert leaked == set()
+    assert list(data_dir.iterdir()) == []
+
+
+def test_a_slot_dropped_without_close_releases_its_lock_without_a_warning(data_dir):
+    import gc
+    import warnings
+
+    from planner.recovery import SnapshotSlot
+
+    data_dir.mkdir(parents=True)
+    slot = SnapshotSlot(data_dir)
+    lock = str(data_dir / f"{slot.slot_id}.lock")
+    assert lock in _open_files()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a ResourceWarning would raise here
+        del slot
+        gc.collect()
+    assert lock not in _open_files()

@@ -18,6 +18,18 @@ from numpy.typing import ArrayLike, NDArray
 
 F64 = NDArray[np.float64]
 
+#: A liquidation price below this fraction of the entry is no liquidation price (SPEC §10): at
+#: about 1x a long's formula gives a tiny residue (5e-12) that is float noise, not a price, and
+#: that a spreadsheet program recomputes as ≤ 0.
+MIN_LIQ_FRACTION = 1e-9
+
+
+def has_liquidation(raw: ArrayLike, entry: ArrayLike) -> NDArray[np.bool_]:
+    """True where a raw liquidation price is a price: finite and above ``1e-9 × entry``."""
+    raw_, e = np.asarray(raw, dtype=float), np.asarray(entry, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(raw_) & (raw_ > MIN_LIQ_FRACTION * e)
+
 
 def side_sign(side: ArrayLike) -> NDArray[np.int8] | Any:
     """Map ``"long"``/``"short"`` (scalars or arrays) to +1 / −1.
@@ -76,7 +88,7 @@ def liquidation_price(
 
     Returns:
         The liquidation price (float or array); ``nan`` where the position has none
-        (a long whose formula gives a price ≤ 0).
+        (a long whose formula gives a price ≤ 1e-9 × entry).
 
     Example:
         >>> round(liquidation_price("long", 50_000, 0.02, 500, 0.004), 2)
@@ -86,7 +98,7 @@ def liquidation_price(
         raise ValueError(f"formula must be 'binance' or 'bybit', got {formula!r}")
     s = side_sign(side)
     lp = liquidation_raw(s, entry, quantity, margin, mmr, maintenance_amount, formula == "bybit")
-    lp = np.where((lp > 0) & np.isfinite(lp), lp, np.nan)
+    lp = np.where(has_liquidation(lp, entry), lp, np.nan)
     return float(lp) if lp.ndim == 0 else lp
 
 

@@ -8,7 +8,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from planner.engine.inputs import RowArrays, TierArrays, VenueArrays, tier_arrays
-from planner.engine.margin import bankruptcy_price, liquidation_raw, safe_leverage
+from planner.engine.margin import (
+    bankruptcy_price,
+    has_liquidation,
+    liquidation_raw,
+    safe_leverage,
+)
 from planner.model import Scenario, Settings, VenueProfile
 
 F64 = NDArray[np.float64]
@@ -75,7 +80,7 @@ def size_rows(
     margin = notional / a.leverage + a.extra
     tiers = tier_arrays(a.venue_code, notional, venues)
     raw = liquidation_raw(a.s, a.entry, quantity, margin, tiers.mmr, tiers.cum, v.bybit)
-    has = (quantity > 0) & (raw > 0) & np.isfinite(raw)
+    has = (quantity > 0) & has_liquidation(raw, a.entry)
     liq = np.where(has, raw, np.nan)
     with np.errstate(invalid="ignore"):
         dist = np.where(has, np.maximum(a.s * (a.entry - liq) / a.entry, 0.0), np.inf)

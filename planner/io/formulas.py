@@ -97,7 +97,7 @@ def _liquidation(x: PlanExpr) -> dict[str, str]:
         "mmr_pct": f"INDEX(VenueMmrPct,{x.TROW})",
         "maintenance_amount_usd": f"INDEX(VenueMaintenanceAmountUsd,{x.TROW})",
         "maintenance_usd": f"{x.N}*{x.MMR}-{cum}",
-        "liquidation_price": f'IFERROR(IF({raw}>0,{raw},""),"")',
+        "liquidation_price": f'IFERROR(IF({raw}>1E-9*{x.E},{raw},""),"")',
         "bankruptcy_price": f'IFERROR(IF({bankrupt}>0,{bankrupt},""),"")',
         "liq_distance_pct": f'IF({x.LP}="","",{x.DIST}*100)',
         "liq_distance_sigma": f'IF({x.LP}="","",{x.DIST}/{x.SIG})',
