@@ -45,3 +45,42 @@ def test_zero_drift_barrier_equals_general_formula():
     sig = rng.uniform(0.005, 0.2, 500)
     np.testing.assert_allclose(Barrier(spot, bar).touch(sig, 1.5),
                                first_passage(spot, bar, sig, 1.5), rtol=1e-9, atol=1e-15)
+
+
+def test_update_that_moves_rows_between_buckets_or_makes_a_draft_equals_compute(sample):
+    """The incremental sums take the edited rows out and put them back: a bucket that loses its
+    last row disappears, a new one appears, a draft row leaves the totals."""
+    before = compute(sample)
+    only = sample.trades.index[sample.trades["bucket"] == "hedging"]
+    for row, key, value in [(0, "bucket", "scalps"), (int(only[0]), "bucket", "directional"),
+                            (2, "entry_price", float("nan")), (4, "risk_pct", float("nan"))]:
+        trades = sample.trades.copy()
+        trades.loc[row, key] = value
+        plan = sample.with_changes(trades=trades)
+        after = update(plan, before, [row])
+        assert_same(after, compute(plan))
+        assert list(after.buckets["bucket"]) == list(compute(plan).buckets["bucket"])
+
+
+def test_a_chain_of_updates_equals_compute(sample):
+    """Each update starts from the previous one's sums: no drift over many edits."""
+    results, plan = compute(sample), sample
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        row = int(rng.integers(0, len(plan.trades)))
+        trades = plan.trades.copy()
+        trades.loc[row, "entry_price"] *= float(rng.uniform(0.9, 1.1))
+        plan = plan.with_changes(trades=trades)
+        results = update(plan, results, [row])
+    assert_same(results, compute(plan))
+
+
+def test_a_bucket_whose_last_row_leaves_disappears(sample):
+    trades = sample.trades.copy()
+    trades.loc[0, "bucket"] = "scalps"
+    with_scalps = sample.with_changes(trades=trades)
+    first = update(with_scalps, compute(sample), [0])
+    assert "scalps" in set(first.buckets["bucket"])
+    second = update(sample, first, [0])
+    assert "scalps" not in set(second.buckets["bucket"])
+    assert_same(second, compute(sample))

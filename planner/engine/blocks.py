@@ -54,12 +54,11 @@ class OutputBlocks:
         self.floats: NDArray[np.float64] = np.empty((len(FLOAT_KEYS), n))
         self.flags: NDArray[np.bool_] = np.empty((len(BOOL_KEYS), n), dtype=bool)
 
-    @classmethod
-    def from_frame(cls, rows: pd.DataFrame) -> OutputBlocks:
-        """A copy of the output columns of a result frame."""
-        blocks = cls(len(rows))
-        blocks.write(slice(None), {k: rows[k].to_numpy() for k in OUTPUT_KEYS})
-        return blocks
+    def copy(self) -> OutputBlocks:
+        """An independent copy (a result frame shares its blocks; edits write to a copy)."""
+        out = OutputBlocks(0)
+        out.floats, out.flags = self.floats.copy(), self.flags.copy()
+        return out
 
     def column(self, key: str) -> NDArray[Any]:
         """The row of the block holding output ``key`` (a view, writable)."""

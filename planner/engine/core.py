@@ -19,7 +19,7 @@ from planner.engine.inputs import (
     row_arrays,
     venue_arrays,
 )
-from planner.engine.portfolio import Partial, bucket_table, complete, plan_totals
+from planner.engine.portfolio import AGG_KEYS, Partial, bucket_table, complete, plan_totals
 from planner.engine.rows import Sized, row_outputs, size_rows
 from planner.engine.scenarios import ScenarioCalc, evaluate, scenario_outputs
 from planner.errors import CellIssue, PlanError
@@ -51,11 +51,22 @@ class Results:
     arrays: CrossArrays | None = field(default=None, repr=False)
     scenarios: tuple[Scenario, ...] = ()
     venues: dict[str, VenueProfile] = field(default_factory=dict, repr=False)
+    cache: _Cache | None = field(default=None, repr=False)
 
     @property
     def outputs(self) -> pd.DataFrame:
         """Only the output columns of ``rows``."""
         return self.rows[list(OUTPUT_KEYS)]
+
+
+@dataclass(frozen=True)
+class _Cache:
+    """What :func:`update` reuses: the output blocks, the sums and the heat flag."""
+
+    blocks: OutputBlocks
+    partial: Partial
+    sums: np.ndarray
+    heat_over: bool
 
 
 @dataclass(frozen=True)
@@ -174,19 +185,18 @@ def compute(plan: Plan) -> Results:
     run_chunks(work, row_slices(n))
     _check_venues(plan, venue_codes)
     ordered = [sums[k] for k in sorted(sums)]
-    return _aggregate(blocks.frame(plan.trades), plan, cross,
-                      Partial.merge([p for p, _ in ordered]),
-                      np.sum([c for _, c in ordered], axis=0))
+    return _aggregate(plan, cross, _Cache(blocks, Partial.merge([p for p, _ in ordered]),
+                                          np.sum([c for _, c in ordered], axis=0), heat_over))
 
 
-def _aggregate(rows: pd.DataFrame, plan: Plan, arrays: CrossArrays, partial: Partial,
-               sums: np.ndarray) -> Results:
+def _aggregate(plan: Plan, arrays: CrossArrays, cache: _Cache) -> Results:
     settings = plan.settings
-    return Results(rows=rows, buckets=bucket_table(partial, settings),
-                   totals=plan_totals(partial, settings),
-                   cross=cross_table(sums, arrays.names, settings),
+    return Results(rows=cache.blocks.frame(plan.trades),
+                   buckets=bucket_table(cache.partial, settings),
+                   totals=plan_totals(cache.partial, settings),
+                   cross=cross_table(cache.sums, arrays.names, settings),
                    settings=settings, arrays=arrays, scenarios=plan.scenarios,
-                   venues=plan.venues)
+                   venues=plan.venues, cache=cache)
 
 
 def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) -> Results:
@@ -206,7 +216,8 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
         Results equal to ``compute(plan)``.
     """
     idx = np.unique(np.asarray(list(changed_rows), dtype=np.intp))
-    if (previous is None or previous.arrays is None or previous.settings != plan.settings
+    if (previous is None or previous.arrays is None or previous.cache is None
+            or previous.settings != plan.settings
             or previous.scenarios != plan.scenarios or previous.venues != plan.venues
             or len(previous.rows) != len(plan.trades) or len(idx) * 4 > len(plan.trades)):
         return compute(plan)
@@ -217,14 +228,46 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
     _check_venues(plan, codes)
     p = _evaluate(part, a)
     heat_over = heat_over_cap(plan.trades, plan.settings)
-    blocks = OutputBlocks.from_frame(previous.rows)
-    blocks.write(idx, output_columns(part, p, heat_over))
-    heat = blocks.column("alert_heat")
-    heat[:] = complete(plan.trades) & heat_over
-    blocks.column("alert_count")[:] = alert_count({k: blocks.column(k) for k in ALERTS})
-    arrays = previous.arrays.patched(idx, CrossArrays.build(p.calcs, p.a, p.z))
-    rows = blocks.frame(plan.trades)
-    return _aggregate(rows, plan, arrays, Partial.of(rows), cross_sums(arrays))
+    old = previous.cache
+    blocks = old.blocks.copy()
+    old_rows = _partial_columns(previous.rows, blocks, idx)
+    new = output_columns(part, p, heat_over)
+    blocks.write(idx, new)
+    ok = complete(plan.trades)
+    if heat_over != old.heat_over:
+        blocks.column("alert_heat")[:] = ok & heat_over
+        blocks.column("alert_count")[:] = alert_count({k: blocks.column(k) for k in ALERTS})
+    changed = CrossArrays.build(p.calcs, p.a, p.z)
+    arrays = previous.arrays.patched(idx, changed)
+    partial = None if heat_over != old.heat_over else old.partial.replaced(
+        Partial.of(old_rows), Partial.of(_columns_of(part.trades) | new),
+        _worst_tail(blocks.column("pnl_tail_usd"), ok))
+    sums = old.sums - cross_sums(previous.arrays.take(idx)) + cross_sums(changed)
+    if partial is None:
+        rows = blocks.frame(plan.trades)
+        partial = Partial.of(rows)
+    return _aggregate(plan, arrays, _Cache(blocks, partial, sums, heat_over))
+
+
+#: The input columns :meth:`Partial.of` reads.
+_PARTIAL_INPUTS = ("bucket", "entry_price", "volatility_pct", "risk_pct")
+_PARTIAL_OUTPUTS = (*AGG_KEYS[1:], "alert_count", "pnl_tail_usd")
+
+
+def _columns_of(trades: pd.DataFrame) -> dict[str, np.ndarray]:
+    return {k: trades[k].to_numpy() for k in _PARTIAL_INPUTS}
+
+
+def _partial_columns(rows: pd.DataFrame, blocks: OutputBlocks,
+                     idx: np.ndarray) -> dict[str, np.ndarray]:
+    """The columns :meth:`Partial.of` reads, for rows ``idx`` of a result (before an edit)."""
+    out = {k: rows[k].to_numpy()[idx] for k in _PARTIAL_INPUTS}
+    return out | {k: blocks.column(k)[idx] for k in _PARTIAL_OUTPUTS}
+
+
+def _worst_tail(pnl_tail: np.ndarray, ok: np.ndarray) -> float:
+    values = pnl_tail if ok.all() else pnl_tail[ok]
+    return float(np.fmin.reduce(values)) if len(values) else float("nan")
 
 
 def check_plan(plan: Plan, results: Results | None = None) -> list[CellIssue]:

@@ -113,6 +113,11 @@ class CrossArrays:
             self.uncapped[k, rows] = c.uncapped
             self.favourable[k, rows] = c.favourable
 
+    def take(self, rows: NDArray[np.intp]) -> CrossArrays:
+        """The arrays of ``rows`` only (copies)."""
+        return CrossArrays(names=self.names, **{f.name: getattr(self, f.name)[..., rows]
+                                                 for f in fields(self) if f.name != "names"})
+
     def patched(self, rows: NDArray[np.intp], part: CrossArrays) -> CrossArrays:
         """A copy with ``rows`` replaced by the rows of ``part`` (same order)."""
         copy = CrossArrays(names=self.names, **{f.name: getattr(self, f.name).copy()
@@ -246,4 +251,4 @@ def cross_table(sums: NDArray[np.float64], names: tuple[str, ...],
     """
     rows = [_one(sums[k, d], name, direction, settings.capital_usd)
             for k, name in enumerate(names) for d, direction in enumerate(DIRECTIONS)]
-    return pd.DataFrame(rows, columns=list(CROSS_KEYS))
+    return pd.DataFrame({key: [r[key] for r in rows] for key in CROSS_KEYS})
