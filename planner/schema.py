@@ -218,7 +218,8 @@ OUTPUTS: tuple[Column, ...] = (
     _out("review_price", "Review price", "bands", "price", "E·(1 − s·review_sigma·σ).",
          unit="quote"),
     _out("funding_frac", "Funding (horizon)", "costs", "frac",
-         "s·f·periods over the horizon; positive = this position pays."),
+         "s·f·H/8 over the horizon (f per 8 h on every venue); positive = this position "
+         "pays."),
     _out("delay_frac", "Delay slip", "costs", "frac",
          "σ·√(oracle delay / 86,400): a one-σ move over the oracle delay."),
     _out("funding_usd", "Funding $", "costs", "usd2",

@@ -18,6 +18,9 @@ from planner.model import Scenario, Settings, VenueProfile
 
 F64 = NDArray[np.float64]
 
+#: Funding rates are quoted per 8 hours on every venue (the unit traders compare them in).
+FUNDING_QUOTE_HOURS = 8.0
+
 
 @dataclass(frozen=True)
 class Sized:
@@ -27,7 +30,9 @@ class Sized:
         stop: Stop distance used, fraction.
         funding: Funding over the horizon, fraction of notional (positive = pays).
         delay: Oracle-delay slip, fraction.
-        periods: Funding periods in the horizon.
+        periods: The horizon in 8-hour units (``horizon_hours / 8``): funding is quoted per
+            8 h, and a venue that settles every ``k`` hours charges ``f × k/8`` each time, so
+            the venue's interval does not change the total (SPEC §4).
         notional: N, USD.
         quantity: Q, base units.
         margin: M, USD.
@@ -68,7 +73,7 @@ def size_rows(
 ) -> Sized:
     """Size every row by risk (or margin) and place its liquidation price."""
     stop = np.where(np.isnan(a.stop), settings.stop_sigma * a.sigma, a.stop)
-    periods = settings.horizon_hours / v.interval_h
+    periods = np.full(len(a.entry), settings.horizon_hours / FUNDING_QUOTE_HOURS)
     funding = a.s * a.f * periods
     delay = a.sigma * np.sqrt(a.delay_s / 86_400.0)
     loss = stop + 2 * v.fee + 2 * a.slip + delay + np.maximum(funding, 0.0)

@@ -52,7 +52,7 @@ class PlanExpr:
                 key = f'SUBSTITUTE({key},"{ch}","~{ch}")'
         self.VROW = f"MATCH({key},VenueName,0)"
         self.FEE = f"(INDEX(VenueTakerFeePct,{self.VROW})/100)"
-        self.PERIODS = f"(HorizonHours/INDEX(VenueFundingIntervalHours,{self.VROW}))"
+        self.PERIODS = "(HorizonHours/8)"
         self.BYBIT = f'INDEX(VenueFormula,{self.VROW})="bybit"'
         self.NT = f"SUMPRODUCT(--(VenueName={venue}))"
         self.K = (f"SUMPRODUCT((VenueName={venue})*ISNUMBER(VenueMaxNotionalUsd)"
