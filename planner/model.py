@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FORMULAS = ("binance", "bybit")
+TAIL_MODELS = ("student-t", "normal")
 SCENARIO_NAMES = ("normal", "stressed", "tail")
 DEFAULT_BUCKETS = ("market-making", "directional", "hedging")
 SIDES = ("long", "short")
@@ -32,6 +33,9 @@ class Settings:
         funding_alert_pct: Alert when |funding per 8 h| reaches this, %.
         basis_alert_pct: Alert when |entry vs index basis| reaches this, %.
         default_venue: Venue profile for rows that name none.
+        tail_model: Law of returns for the touch probabilities: ``student-t`` (fat tails,
+            the default) or ``normal`` (the Gaussian first-passage formula). SPEC §9.
+        tail_dof: Degrees of freedom ν of the Student-t law, a whole number 3–30.
     """
 
     capital_usd: float = 100_000.0
@@ -44,6 +48,8 @@ class Settings:
     funding_alert_pct: float = 0.05
     basis_alert_pct: float = 1.0
     default_venue: str = "Generic"
+    tail_model: str = "student-t"
+    tail_dof: float = 3.0
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as a plain ``{key: value}`` dict."""

@@ -21,6 +21,7 @@ from planner.model import (
     DEFAULT_SCENARIOS,
     FORMULAS,
     SCENARIO_NAMES,
+    TAIL_MODELS,
     Scenario,
     Settings,
     Tier,
@@ -39,7 +40,11 @@ SETTINGS_META: dict[str, tuple[str, float | None, bool, float | None, str]] = {
     "funding_alert_pct": ("%/8h", 0.0, False, None, "Alert when |funding per 8 h| reaches this"),
     "basis_alert_pct": ("%", 0.0, False, None, "Alert when |entry vs index basis| reaches this"),
     "default_venue": ("", None, False, None, "Venue profile for rows that name none"),
+    "tail_model": ("", None, False, None, "Touch probabilities: student-t (fat tails) or normal"),
+    "tail_dof": ("ν", 3.0, False, 30.0, "Degrees of freedom of the Student-t law (whole, 3–30)"),
 }
+#: Settings whose value is text, not a number.
+TEXT_SETTINGS = ("default_venue", "tail_model")
 
 SCENARIO_HEADER = ("name", "sigma_move", "min_move_pct", "vol_mult", "funding_mult",
                    "slippage_mult", "gas_mult", "gap")
@@ -84,8 +89,13 @@ def settings_from_rows(rows: Sequence[tuple[int, Any, Any]], venues: Mapping[str
         try:
             if k == "default_venue":
                 values[k] = _venue_name(value, venues, sheet, row)
+            elif k == "tail_model":
+                values[k] = _tail_model(value, sheet, row)
             else:
                 values[k] = _number(value, sheet, row, "value", lo, lo_open, hi)
+                if k == "tail_dof" and values[k] != round(values[k]):
+                    raise PlanError(CellIssue(sheet, row, "value", "tail_dof must be a whole "
+                                              "number (T.DIST takes whole degrees of freedom)"))
         except PlanError as exc:
             issues += exc.issues
     if issues:
@@ -95,6 +105,15 @@ def settings_from_rows(rows: Sequence[tuple[int, Any, Any]], venues: Mapping[str
         raise PlanError(CellIssue(sheet, None, "value",
                                   "bands must be ordered: trim_sigma ≤ stop_sigma ≤ review_sigma"))
     return s
+
+
+def _tail_model(value: Any, sheet: str, row: int) -> str:
+    text = str(value or "").strip().lower().replace("_", "-").replace(" ", "-")
+    text = {"t": "student-t", "studentt": "student-t", "gaussian": "normal"}.get(text, text)
+    if text not in TAIL_MODELS:
+        raise PlanError(CellIssue(sheet, row, "value", f"tail_model must be student-t or normal, "
+                                                       f"got {value!r}"))
+    return text
 
 
 def _venue_name(value: Any, venues: Mapping[str, Any], sheet: str, row: int) -> str:

@@ -140,8 +140,11 @@ def workbooks(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("soffice")
     empty = sample_plan()
-    plans = {"sample": sample_plan(), "generated-1": generated_plan(1),
-             "generated-2": generated_plan(2),
+    g1, g2 = generated_plan(1), generated_plan(2)
+    plans = {"sample": sample_plan(),  # Student-t tails, ν = 3 (the default)
+             "generated-1": g1.with_changes(settings=g1.settings.with_changes(tail_dof=5.0)),
+             "generated-2": g2.with_changes(settings=g2.settings.with_changes(
+                 tail_model="normal")),
              "empty": empty.with_changes(trades=empty.trades.iloc[:0])}
     stale = generated_plan(3)
     edited = stale.with_changes(settings=stale.settings.with_changes(capital_usd=90_000.0))

@@ -50,3 +50,45 @@ def test_probability_in_unit_interval_and_increasing_with_volatility(ratio, v1, 
     p_hi = touch_probability(100.0, 100.0 * ratio, hi, days)
     assert 0.0 <= p_lo <= 1.0 and 0.0 <= p_hi <= 1.0
     assert p_hi >= p_lo - 1e-12
+
+
+def test_student_t_touch_probability_matches_the_formula_worked_by_hand():
+    """SPEC §9: p = min(1, 2·F_ν(−|b|/(σ√T)·√(ν/(ν−2)))); by hand for a 10 % drop at σ 5 %/day,
+    one day, ν = 3: |b| = 0.10536, z = −0.10536/0.05·√3 = −3.6497, F_3(z) = 0.017749."""
+    from scipy.stats import t as student
+
+    from planner import touch_probability
+
+    z = -abs(math.log(0.9)) / 0.05 * math.sqrt(3.0)
+    assert z == pytest.approx(-3.6497, abs=1e-4)
+    want = 2 * student.cdf(z, 3)
+    assert want == pytest.approx(0.035497, abs=1e-6)
+    got = touch_probability(100.0, 90.0, 0.05, 1.0, tails="student-t", dof=3)
+    assert got == pytest.approx(want, rel=1e-12)
+    assert touch_probability(100.0, 90.0, 0.05, 1.0) == pytest.approx(0.036989, abs=1e-6)
+
+
+def test_fat_tails_price_a_far_liquidation_far_above_the_gaussian():
+    """Sample row 0: BTC 5x, liquidation ~19.7 % away at σ 3 %/day: 3e-13 under the normal law,
+    a few in ten thousand under Student-t (BTC fell further intraday in 2020 and 2021)."""
+    from planner import compute, sample_plan
+
+    plan = sample_plan()
+    t_rows = compute(plan).rows
+    normal = compute(plan.with_changes(settings=plan.settings.with_changes(
+        tail_model="normal"))).rows
+    assert normal["p_liq_normal"].iat[0] < 1e-10
+    assert t_rows["p_liq_normal"].iat[0] > 1e-4
+    assert (t_rows["p_liq_tail"] >= 0).all() and (t_rows["p_liq_tail"] <= 1).all()
+
+
+def test_tail_settings_are_checked():
+    from planner import PlanError, sample_plan
+    from planner.parse import settings_edit
+
+    plan = sample_plan()
+    assert settings_edit(plan, "tail_model", "Normal").settings.tail_model == "normal"
+    for key, bad in (("tail_model", "cauchy"), ("tail_dof", 2), ("tail_dof", 3.5),
+                     ("tail_dof", 31)):
+        with pytest.raises(PlanError):
+            settings_edit(plan, key, bad)

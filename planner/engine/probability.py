@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import log_ndtr, ndtr
+from scipy.special import log_ndtr, ndtr, stdtr
 
 
 def first_passage(
@@ -105,9 +105,30 @@ class Barrier:
         np.copyto(p, 1.0, where=self.at_spot)
         return np.clip(p, 0.0, 1.0, out=p)
 
+    def touch_t(self, h: Horizon, dof: float) -> NDArray[np.float64]:
+        """Fat-tailed touch probability (SPEC §9): ``min(1, 2·F_ν(−|b|/(σ√T)·√(ν/(ν−2))))``.
+
+        The log-return over the horizon follows a Student-t law with ``dof`` degrees of freedom
+        scaled to the variance σ²T; touches by the reflection principle, drift ignored.
+        """
+        with np.errstate(invalid="ignore"):
+            p = 2.0 * stdtr(dof, self.near * h.inv_vol * np.sqrt(dof / (dof - 2.0)))
+        np.copyto(p, 0.0, where=~h.valid | ~self.ok)
+        np.copyto(p, 1.0, where=self.at_spot)
+        return np.clip(p, 0.0, 1.0, out=p)
+
+
+def touch_t(spot: Any, barrier: Any, daily_vol: Any, days: Any, dof: float = 3.0) -> Any:
+    """Student-t touch probability for arrays (see :meth:`Barrier.touch_t`)."""
+    if not float(dof) > 2.0:
+        raise ValueError(f"dof must be > 2 (a finite variance), got {dof!r}")
+    days_ = float(np.asarray(days, dtype=float))
+    return Barrier(spot, barrier).touch_t(Horizon(daily_vol, days_), float(dof))
+
 
 def touch_probability(
-    spot: Any, barrier: Any, daily_vol: Any, days: Any, drift: Any = 0.0
+    spot: Any, barrier: Any, daily_vol: Any, days: Any, drift: Any = 0.0,
+    tails: str = "normal", dof: float = 3.0,
 ) -> Any:
     """Probability that the price touches ``barrier`` within ``days`` (public API).
 
@@ -116,7 +137,10 @@ def touch_probability(
         barrier: The level (below spot for a long's liquidation, above for a short's).
         daily_vol: σ of daily returns as a fraction (0.03 = 3 %).
         days: Horizon in days (24 h = 1).
-        drift: Expected return μ per day, fraction; 0 = no edge.
+        drift: Expected return μ per day, fraction; 0 = no edge (the Gaussian law only).
+        tails: ``"normal"`` (geometric Brownian motion, the default) or ``"student-t"``
+            (fat tails, SPEC §9; drift ignored).
+        dof: Degrees of freedom ν of the Student-t law (> 2).
 
     Returns:
         A float (scalars in) or an array in [0, 1].
@@ -125,5 +149,12 @@ def touch_probability(
         >>> round(touch_probability(100.0, 90.0, 0.05, 1.0), 4)
         0.037
     """
+    if tails not in ("normal", "student-t"):
+        raise ValueError(f"tails must be 'normal' or 'student-t', got {tails!r}")
+    if tails == "student-t":
+        sp, bar, vol = np.broadcast_arrays(*(np.asarray(x, dtype=float)
+                                             for x in (spot, barrier, daily_vol)))
+        p = touch_t(sp.ravel(), bar.ravel(), vol.ravel(), days, dof).reshape(sp.shape)
+        return float(p) if p.ndim == 0 else p
     p = first_passage(spot, barrier, daily_vol, days, drift)
     return float(p) if p.ndim == 0 else p

@@ -133,7 +133,11 @@ def scenario_outputs(
         out[f"pnl_{n}_usd"] = calc.pnl
         out[f"liquidated_{n}"] = calc.liquidated
         out[f"recovery_{n}_pct"] = rec
-        out[f"p_liq_{n}"] = to_liq.touch_within(horizon)
-        out[f"p_stop_{n}"] = to_stop.touch_within(horizon)
+        if settings.tail_model == "student-t":
+            out[f"p_liq_{n}"] = to_liq.touch_t(horizon, settings.tail_dof)
+            out[f"p_stop_{n}"] = to_stop.touch_t(horizon, settings.tail_dof)
+        else:
+            out[f"p_liq_{n}"] = to_liq.touch_within(horizon)
+            out[f"p_stop_{n}"] = to_stop.touch_within(horizon)
     out["alert_ruin"] = ruin_any
     return out

@@ -7,7 +7,8 @@ order, so a spreadsheet program computes the same doubles up to rounding. Where 
 no value (NaN) the formula gives ``""``.
 
 Functions are the ones Excel and LibreOffice share: IF, AND, OR, MIN, MAX, ABS, SQRT, LN, EXP,
-INDEX, MATCH, SUMPRODUCT, ISNUMBER, IFERROR, SUBSTITUTE and ``_xlfn.NORM.S.DIST``.
+INDEX, MATCH, SUMPRODUCT, ISNUMBER, IFERROR, SUBSTITUTE, ``_xlfn.NORM.S.DIST`` and
+``_xlfn.T.DIST``.
 
 Tier lookup: each venue's tiers are consecutive rows of the Venues sheet, in ascending
 ``max_notional_usd`` (blank = unbounded), as the planner writes them. The row's tier is the first
@@ -122,7 +123,10 @@ def _bands_costs(x: PlanExpr) -> dict[str, str]:
 
 
 def touch(x: PlanExpr, barrier: str, vol_mult: str) -> str:
-    """Zero-drift first-passage probability of ``barrier`` within the horizon (SPEC §5).
+    """Touch probability of ``barrier`` within the horizon (SPEC §5, §9).
+
+    ``TailModel`` chooses: ``normal`` is the zero-drift first passage below; ``student-t`` is
+    ``2·T.DIST(−|b|/v·√(ν/(ν−2)), ν)`` with ``ν = TailDof``.
 
     With ``b = ln(barrier/E)``, ``v = σ·vol_mult·√T`` and ``h = v²/2`` this is
     ``Φ(k(b + h)/v) + (E/barrier)·Φ(k(b − h)/v)``, ``k = +1`` for a barrier below the entry and
@@ -135,7 +139,9 @@ def touch(x: PlanExpr, barrier: str, vol_mult: str) -> str:
     k = f"IF({b}<0,1,-1)"
     phi = "_xlfn.NORM.S.DIST({},TRUE)".format
     p = f"{phi(f'{k}*({b}+{half})/{vol}')}+({x.E}/{barrier})*{phi(f'{k}*({b}-{half})/{vol}')}"
-    return f"MIN(1,MAX(0,{p}))"
+    fat = f"2*_xlfn.T.DIST(-ABS({b})/{vol}*SQRT(TailDof/(TailDof-2)),TailDof,TRUE)"
+    return f'IF(TailModel="normal",MIN(1,MAX(0,{p})),MIN(1,MAX(0,{fat})))'
+
 
 
 def _scenario(x: PlanExpr, n: str) -> dict[str, str]:

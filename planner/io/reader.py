@@ -30,7 +30,12 @@ from planner.io.safety import unreadable_as_refused
 from planner.io.sheetread import SheetData, column_letters, read_sheet
 from planner.model import Plan, Settings
 from planner.schema import BY_KEY, HEADER_LOOKUP, normalise_header
-from planner.tables import scenarios_from_rows, settings_from_rows, venues_from_rows
+from planner.tables import (
+    TEXT_SETTINGS,
+    scenarios_from_rows,
+    settings_from_rows,
+    venues_from_rows,
+)
 from planner.validate import type_trades
 from planner.venues import merge_venues, shipped_venues
 
@@ -167,7 +172,7 @@ def _settings(book: Book, venues: dict[str, Any]) -> Settings:
             continue
         try:
             pairs.append((row, key, number(value, str(key).strip().endswith("_pct"))
-                          if str(key).strip() != "default_venue" else clean(value, False)))
+                          if str(key).strip() not in TEXT_SETTINGS else clean(value, False)))
         except CellProblem as exc:
             issues.append(CellIssue(data.title, row, "value", str(exc)))
     return _checked(lambda: settings_from_rows(pairs, venues, data.title), issues)

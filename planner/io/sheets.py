@@ -27,7 +27,7 @@ from planner.io.package import Formats, SheetSpec
 from planner.io.sheetdata import Block, Col
 from planner.io.sheetread import column_letters
 from planner.io.styles import SPARE_ROWS, header_format, table_frame, values_format
-from planner.model import SCENARIO_NAMES, Plan
+from planner.model import SCENARIO_NAMES, TAIL_MODELS, Plan
 from planner.tables import SCENARIO_HEADER, VENUE_HEADER, scenario_rows, settings_rows, venue_rows
 
 GAP_TRUE = ('"yes"', '"y"', '"true"', '"1"', "TRUE", "1")
@@ -55,6 +55,12 @@ def settings_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
         if key == "default_venue":
             ws.data_validation(i - 1, 1, i - 1, 1, {"validate": "list",
                                                     "source": f"={VENUE_LIST}"})
+        elif key == "tail_model":
+            ws.data_validation(i - 1, 1, i - 1, 1, {"validate": "list",
+                                                    "source": list(TAIL_MODELS)})
+        elif key == "tail_dof":
+            ws.data_validation(i - 1, 1, i - 1, 1, {"validate": "integer", "criteria": "between",
+                                                    "minimum": 3, "maximum": 30})
     ws.write_comment(0, 1, "Each value is a named cell (Capital, HorizonHours, StopSigma, …) "
                      "that the Plan formulas use: edit it here and the plan recalculates.",
                      {"x_scale": 2.0})

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from planner import parse
 from planner.edits import Edit
 from planner.errors import PlanError
-from planner.model import FORMULAS
+from planner.model import FORMULAS, TAIL_MODELS
 from planner.tables import VENUE_HEADER
 from ui.document import PlanDocument
 from ui.formats import edit_text
@@ -168,6 +168,8 @@ class SettingsTab(QWidget):
         model = index.model()
         if model is self.settings and self.settings.key(index.row()) == "default_venue":
             return list(self._doc.plan.venues)
+        if model is self.settings and self.settings.key(index.row()) == "tail_model":
+            return list(TAIL_MODELS)
         if model is self.scenarios and self.scenarios.headers[index.column()] == "gap":
             return ["yes", "no"]
         if model is self.venues and self.venues.headers[index.column()] == "formula":
