@@ -84,7 +84,7 @@ def test_shipped_profiles_are_dated_and_have_consistent_cum(venue):
 def test_hyperliquid_mmr_is_half_the_initial_margin_at_max_leverage():
     for t in shipped_venues()["Hyperliquid"].tiers:
         assert t.mmr_pct == pytest.approx(100 / (2 * t.max_leverage))
-        assert t.maintenance_amount_usd == 0
+    assert shipped_venues()["Hyperliquid"].tiers[0].maintenance_amount_usd == 0
 
 
 sides = st.sampled_from(["long", "short"])
@@ -136,3 +136,24 @@ def test_a_liquidation_price_below_a_billionth_of_the_entry_is_none(plan_of):
                              "leverage": 1 + 5e-12, "venue": "Generic"}])).rows
     assert math.isnan(rows["liquidation_price"].iat[0])
     assert rows["p_liq_tail"].iat[0] == 0.0 and not rows["liquidated_tail"].iat[0]
+
+
+def test_hyperliquid_tiers_above_the_first_carry_the_documented_deduction():
+    """SPEC §10: above 150M notional BTC on Hyperliquid deducts 150M × (2.5 − 1.25) % =
+    1,875,000 USD, so maintenance margin is continuous at the tier bound."""
+    hl = shipped_venues()["Hyperliquid"]
+    first, second = hl.tiers[0], hl.tiers[1]
+    assert second.maintenance_amount_usd == 1_875_000
+    bound = first.max_notional_usd
+    assert bound * first.mmr_pct / 100 == pytest.approx(
+        bound * second.mmr_pct / 100 - second.maintenance_amount_usd)
+    assert derive_maintenance_amounts([t.max_notional_usd for t in hl.tiers],
+                                      [t.mmr_pct for t in hl.tiers]) == [0.0, 1_875_000.0]
+
+
+def test_every_shipped_profile_is_dated_and_sourced():
+    for v in shipped_venues().values():
+        if v.name != "Generic":
+            assert v.as_of[:2] == "20" and len(v.as_of) == 10, v.name
+            assert v.source, v.name
+    assert shipped_venues()["Binance"].as_of == "2023-12-12"  # the table's own date
