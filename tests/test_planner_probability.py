@@ -92,3 +92,17 @@ def test_tail_settings_are_checked():
                      ("tail_dof", 31)):
         with pytest.raises(PlanError):
             settings_edit(plan, key, bad)
+
+
+@pytest.mark.parametrize("dof", [3, 4, 5, 8, 13, 30, 3.5])
+def test_the_fast_student_t_tail_equals_scipy_to_1e_10(dof):
+    """The closed form for whole ν (and stdtr where it would lose digits) equals scipy's t CDF."""
+    from scipy.special import stdtr
+
+    from planner.engine.probability import t_two_sided_tail
+
+    x = np.concatenate([np.linspace(0, 40, 4001), [1e6, np.inf]])
+    want = 2 * stdtr(dof, -x)
+    got = t_two_sided_tail(x, dof)
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=0)
+    assert got[0] == 1.0 and got[-1] == 0.0
