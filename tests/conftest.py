@@ -9,6 +9,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import settings
+
+# Property tests draw the same examples on every run, so a CI run is reproducible; set
+# HYPOTHESIS_PROFILE=explore to draw fresh ones while hunting for bugs.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore")
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Autosave snapshots and other user data go to a throw-away folder, never the real one.
