@@ -14,6 +14,23 @@ from typing import Any, Literal
 
 from planner.model import DEFAULT_BUCKETS, SCENARIO_NAMES, SIDES
 
+#: Excel's limit on the characters of one cell: a longer text could never be saved, so it is
+#: refused wherever it comes in (a workbook cell, a grid edit, a paste).
+MAX_TEXT = 32_767
+
+#: Sane bounds of the numeric inputs. Finite but absurd values (a gas fee of 1e308, an entry of
+#: 1e-308) would overflow to infinities in the totals; within these the engine stays finite.
+#: Prices, quote currency: from ``MIN_PRICE`` to ``MAX_PRICE`` (entry and index).
+MIN_PRICE, MAX_PRICE = 1e-12, 1e12
+#: Smallest σ, risk and stop, %: anything smaller is a typo, and sizes by ``risk / stop``.
+MIN_PCT = 1e-6
+#: Largest take-profit distance, % of entry (a 100-fold move).
+MAX_TARGET_PCT = 10_000.0
+#: Largest gas fee per on-chain transaction, USD.
+MAX_GAS_USD = 1e6
+#: Largest USD amount typed into a row (extra margin).
+MAX_USD = 1e12
+
 Kind = Literal["input", "output"]
 DType = Literal["text", "choice", "float", "bool", "datetime"]
 #: Display kinds: how a value is shown (grid) and formatted (Excel number format).
@@ -86,13 +103,22 @@ class Column:
         return EXCEL_FORMATS[self.fmt]
 
     def bounds_text(self) -> str:
-        """Describe the allowed range in words, e.g. ``> 0 and ≤ 100``."""
+        """Describe the allowed range in words, e.g. ``> 0 and ≤ 100``, ``≥ 1e-12 and ≤ 1e12``."""
         parts = []
         if self.minimum is not None:
-            parts.append(f"{'>' if self.min_open else '≥'} {self.minimum:g}")
+            parts.append(f"{'>' if self.min_open else '≥'} {bound_text(self.minimum)}")
         if self.maximum is not None:
-            parts.append(f"{'<' if self.max_open else '≤'} {self.maximum:g}")
+            parts.append(f"{'<' if self.max_open else '≤'} {bound_text(self.maximum)}")
         return " and ".join(parts)
+
+
+def bound_text(x: float) -> str:
+    """A bound as people read it: ``100``, ``86,400``, ``1e-06`` -> ``1e-6``, ``1e12``."""
+    x = float(x)
+    if x.is_integer() and abs(x) < 1e7:
+        return f"{int(x):,}"
+    mantissa, _, exponent = f"{x:.6g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if exponent else mantissa
 
 
 def _in(key: str, header: str, dtype: DType, fmt: Fmt, tip: str, **kw: Any) -> Column:
@@ -114,34 +140,34 @@ INPUTS: tuple[Column, ...] = (
     _in("venue", "Venue", "choice", "text",
         "Venue profile (Venues sheet); blank uses the plan's default venue."),
     _in("entry_price", "Entry", "float", "price", "Planned entry price E, quote currency. > 0.",
-        required=True, minimum=0.0, min_open=True, unit="quote"),
+        required=True, minimum=MIN_PRICE, maximum=MAX_PRICE, unit="quote"),
     _in("leverage", "Leverage", "float", "lev",
         "Leverage L, ≥ 1 and ≤ the tier's max leverage. Initial margin = notional / L.",
         default=5.0, minimum=1.0, maximum=1000.0, unit="x"),
     _in("volatility_pct", "Vol % (daily)", "float", "pct",
-        "σ: standard deviation of daily returns, %. > 0.", required=True, minimum=0.0,
-        min_open=True, maximum=1000.0, unit="%"),
+        "σ: standard deviation of daily returns, %. > 0.", required=True, minimum=MIN_PCT,
+        maximum=1000.0, unit="%"),
     _in("risk_pct", "Risk %", "float", "pct",
-        "Drawdown budget for the row, % of capital. > 0, ≤ 100.", default=1.0, minimum=0.0,
-        min_open=True, maximum=100.0, unit="%"),
+        "Drawdown budget for the row, % of capital. > 0, ≤ 100.", default=1.0, minimum=MIN_PCT,
+        maximum=100.0, unit="%"),
     _in("stop_pct", "Stop %", "float", "pct",
-        "Stop distance from entry, %. Blank = stop_sigma × σ.", minimum=0.0, min_open=True,
+        "Stop distance from entry, %. Blank = stop_sigma × σ.", minimum=MIN_PCT,
         maximum=100.0, max_open=True, unit="%"),
     _in("target_pct", "Target %", "float", "pct", "Take-profit distance from entry, %. Optional.",
-        minimum=0.0, min_open=True, unit="%"),
+        minimum=0.0, min_open=True, maximum=MAX_TARGET_PCT, unit="%"),
     _in("funding_pct", "Funding % / 8h", "float", "pct",
         "Funding rate per 8 hours, %, signed: positive means longs pay.", default=0.01,
         minimum=-100.0, maximum=100.0, unit="%/8h"),
     _in("index_price", "Index", "float", "price",
-        "Spot / index price for the basis, quote currency. Optional, > 0.", minimum=0.0,
-        min_open=True, unit="quote"),
+        "Spot / index price for the basis, quote currency. Optional, > 0.", minimum=MIN_PRICE,
+        maximum=MAX_PRICE, unit="quote"),
     _in("slippage_bps", "Slippage bps", "float", "ratio", "Slippage per fill, basis points. ≥ 0.",
         default=5.0, minimum=0.0, maximum=10_000.0, unit="bps"),
     _in("gas_usd", "Gas $", "float", "usd2", "Gas per on-chain transaction, USD. ≥ 0.",
-        default=0.0, minimum=0.0, unit="USD"),
+        default=0.0, minimum=0.0, maximum=MAX_GAS_USD, unit="USD"),
     _in("extra_margin_usd", "Extra margin $", "float", "usd",
         "Isolated margin added beyond the initial margin, USD. ≥ 0.", default=0.0, minimum=0.0,
-        unit="USD"),
+        maximum=MAX_USD, unit="USD"),
     _in("sizing", "Sizing", "choice", "text",
         "risk: size so the loss at the stop equals the budget; margin: post the budget as "
         "isolated collateral and size = collateral × leverage.", default="risk",

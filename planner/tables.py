@@ -27,18 +27,22 @@ from planner.model import (
     Tier,
     VenueProfile,
 )
+from planner.schema import bound_text
 
-#: Settings keys with (unit, lower bound, exclusive?, upper bound, description).
+#: Settings keys with (unit, lower bound, exclusive?, upper bound, description). Every number
+#: has a sane upper bound (and capital and the bands a positive floor): finite but absurd values
+#: (a capital of 1e300 or 1e-300, a band of 1e-300 σ) would overflow to infinities in the totals.
 SETTINGS_META: dict[str, tuple[str, float | None, bool, float | None, str]] = {
-    "capital_usd": ("USD", 0.0, True, None, "Portfolio capital C"),
+    "capital_usd": ("USD", 1.0, False, 1e12, "Portfolio capital C"),
     "horizon_hours": ("h", 0.0, True, 24.0 * 365, "Holding horizon for funding and probabilities"),
-    "trim_sigma": ("σ", 0.0, True, None, "Trim band, daily σ"),
-    "stop_sigma": ("σ", 0.0, True, None, "Exit band (default stop), daily σ"),
-    "review_sigma": ("σ", 0.0, True, None, "Review band, daily σ"),
+    "trim_sigma": ("σ", 0.01, False, 100.0, "Trim band, daily σ"),
+    "stop_sigma": ("σ", 0.01, False, 100.0, "Exit band (default stop), daily σ"),
+    "review_sigma": ("σ", 0.01, False, 100.0, "Review band, daily σ"),
     "trim_fraction_pct": ("%", 0.0, False, 100.0, "Share of the position cut at the trim band"),
     "heat_cap_pct": ("%", 0.0, True, 100.0, "Cap on the sum of all rows' risk %"),
-    "funding_alert_pct": ("%/8h", 0.0, False, None, "Alert when |funding per 8 h| reaches this"),
-    "basis_alert_pct": ("%", 0.0, False, None, "Alert when |entry vs index basis| reaches this"),
+    "funding_alert_pct": ("%/8h", 0.0, False, 100.0, "Alert when |funding per 8 h| reaches this"),
+    "basis_alert_pct": ("%", 0.0, False, 10_000.0,
+                        "Alert when |entry vs index basis| reaches this"),
     "default_venue": ("", None, False, None, "Venue profile for rows that name none"),
     "tail_model": ("", None, False, None, "Touch probabilities: student-t (fat tails) or normal"),
     "tail_dof": ("ν", 3.0, False, 30.0, "Degrees of freedom of the Student-t law (whole, 3–30)"),
@@ -65,9 +69,10 @@ def _number(v: Any, sheet: str, row: int, col: str, lo: float | None = None,
     if not math.isfinite(x):
         raise PlanError(CellIssue(sheet, row, col, f"expected a finite number, got {v!r}"))
     if lo is not None and (x <= lo if lo_open else x < lo):
-        raise PlanError(CellIssue(sheet, row, col, f"must be {'>' if lo_open else '≥'} {lo:g}"))
+        raise PlanError(CellIssue(sheet, row, col, f"must be {'>' if lo_open else '≥'} "
+                                                   f"{bound_text(lo)}, got {x:g}"))
     if hi is not None and x > hi:
-        raise PlanError(CellIssue(sheet, row, col, f"must be ≤ {hi:g}"))
+        raise PlanError(CellIssue(sheet, row, col, f"must be ≤ {bound_text(hi)}, got {x:g}"))
     return x
 
 

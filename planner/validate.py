@@ -19,7 +19,7 @@ import pandas as pd
 
 from planner.errors import CellIssue, PlanError
 from planner.model import DEFAULT_BUCKETS, VenueProfile
-from planner.schema import BY_KEY, INPUT_KEYS, INPUTS, Column
+from planner.schema import BY_KEY, INPUT_KEYS, INPUTS, MAX_TEXT, Column
 
 MAX_ISSUES_PER_COLUMN = 25
 
@@ -164,11 +164,18 @@ def _column(raw: pd.Series, col: Column, venues: Iterable[str]) -> tuple[pd.Seri
         return pd.Series(arr, dtype=float), errors
     if col.dtype == "choice":
         values, errors = _choice(raw, col, venues)
-        return pd.Series(values, dtype=object), errors
+        return pd.Series(values, dtype=object), errors + _too_long(raw.index, values)
     texts = ["" if _blank(v) else _text(v) for v in raw.to_numpy()]
     errors = [(i, f"{col.header} is required") for i, t in zip(raw.index, texts, strict=True)
               if col.required and not t]
-    return pd.Series(texts, dtype=object), errors
+    return pd.Series(texts, dtype=object), errors + _too_long(raw.index, texts)
+
+
+def _too_long(index: pd.Index, texts: list[str]) -> list[tuple[Any, str]]:
+    """Texts longer than Excel's cell limit: a workbook could not hold them."""
+    return [(i, f"a text of {len(t):,} characters is longer than Excel's cell limit of "
+                f"{MAX_TEXT:,} characters (the plan could not be saved): shorten it")
+            for i, t in zip(index, texts, strict=True) if len(t) > MAX_TEXT]
 
 
 def _text(v: Any) -> str:

@@ -73,7 +73,7 @@ GOOD = ["BTCUSDT", "long", "Binance", 60000, 5, 3, 1]
 
 @pytest.mark.parametrize(("cells", "where", "what"), [
     ({3: "sixty"}, 'row 3, column "Entry"', "expected a number"),
-    ({3: -5}, 'row 3, column "Entry"', "must be > 0"),
+    ({3: -5}, 'row 3, column "Entry"', "must be ≥ 1e-12"),
     ({4: 150}, 'row 3, column "Leverage"', "above the 125x maximum"),
     ({2: "Kraken"}, 'row 3, column "Venue"', "unknown venue profile 'Kraken'"),
     ({1: "sideways"}, 'row 3, column "Side"', "unknown side 'sideways'"),

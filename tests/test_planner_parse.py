@@ -44,7 +44,7 @@ def test_typed_cells_parse_like_a_spreadsheet(key, raw, value):
 
 
 @pytest.mark.parametrize(("key", "raw", "words"), [
-    ("entry_price", "abc", "expected a number"), ("entry_price", "-1", "must be > 0"),
+    ("entry_price", "abc", "expected a number"), ("entry_price", "-1", "must be ≥ 1e-12"),
     ("entry_price", "", "required"), ("side", "up", "unknown side"),
     ("venue", "Kraken", "unknown venue"), ("risk_pct", "150", "≤ 100"),
     ("notional_usd", "5", "computed column"),
@@ -103,7 +103,7 @@ def test_settings_edit_checks_bounds_and_band_order():
     edit = settings_edit(PLAN, "capital_usd", "250,000")
     assert isinstance(edit, SetSettings) and edit.settings.capital_usd == 250_000
     assert settings_edit(PLAN, "heat_cap_pct", "8%").settings.heat_cap_pct == 8
-    with pytest.raises(PlanError, match="must be > 0"):
+    with pytest.raises(PlanError, match="must be ≥ 1, got 0"):
         settings_edit(PLAN, "capital_usd", "0")
     with pytest.raises(PlanError, match="ordered"):
         settings_edit(PLAN, "trim_sigma", "5")

@@ -25,9 +25,9 @@ from typing import Any
 import numpy as np
 
 from planner.errors import CellIssue, PlanError
-from planner.io.sheetread import column_letters
+from planner.io.refs import column_letters
+from planner.schema import MAX_TEXT
 
-MAX_TEXT = 32_767
 EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "ms")
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}

@@ -6,10 +6,17 @@ blank cells are left out. A formula cell gives its saved (cached) value; one wit
 is reported in ``uncached``.
 
 The part is decompressed and parsed in chunks, so memory stays flat whatever its size; a sheet
-whose declared used range or actual row count exceeds :data:`MAX_ROWS` is refused as soon as that
-is known. Once the caller has chosen the columns it needs (after the header row), cells of the
-other columns are dropped from each later chunk by one regular expression before the XML parser
-sees them: the parse then costs time only for the columns that are read. The filter only removes
+whose declared used range or actual row count exceeds :data:`MAX_ROWS`, or whose used range or
+any row reaches beyond Excel's last column XFD (:data:`~planner.io.refs.MAX_COLUMNS`), is refused
+as soon as that is known: from the ``<dimension>`` or from the raw text, before the row is parsed.
+A cell reference that is not a column A-XFD and a row number (``$A$2``, ``A1B``) or a row number
+beyond Excel's last row is refused as damage, naming the sheet and the reference. A text cell
+longer than Excel's cell limit (:data:`~planner.schema.MAX_TEXT`, which could never be saved) is
+refused by :class:`~planner.errors.PlanError` naming sheet, row and column header.
+
+Once the caller has chosen the columns it needs (after the header row), cells of the other
+columns are dropped from each later chunk by one regular expression before the XML parser sees
+them: the parse then costs time only for the columns that are read. The filter only removes
 complete ``<c r="…">…</c>`` elements of the dropped columns, so the result is the same as without
 it (it is switched off if a chunk holds a CDATA section).
 """
@@ -24,15 +31,25 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import XMLPullParser
 
+from planner.errors import CellIssue, PlanError
 from planner.io.ooxml import Book, ExcelError, PercentValue, rich_text, unescape
+from planner.io.refs import MAX_COLUMNS, MAX_ROW_NUMBER, column_index, column_letters, row_number
 from planner.io.safety import CHUNK, PROLOG_BYTES, check_prolog, member_chunks, refuse
+from planner.schema import MAX_TEXT
+
+__all__ = ["MAX_COLUMNS", "MAX_ROWS", "SheetData", "alternatives", "column_index",
+           "column_letters", "read_sheet"]
 
 MAX_ROWS = 250_000
+#: At most this many over-long text cells are named in one error.
+MAX_LONG_TEXTS = 20
 FIRST = 64 * 2**10
 _DIGITS = "0123456789"
 #: A sheet part larger than this many bytes per row its dimension declares is counted first.
 BYTES_PER_ROW = 64 * 2**10
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]*[0-9]*(?::[A-Z]*([0-9]+))?"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]*[0-9]*(?::[A-Z]*([0-9]{1,12}))?"')
+#: A used range as a ``<dimension>`` states it (longer parts than this are not read at all).
+_RANGE = re.compile(r"([A-Z]{0,12})(\d{0,12})(?::([A-Z]{0,12})(\d{1,12}))?")
 NAMESPACES = ("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}",
               "{http://purl.oclc.org/ooxml/spreadsheetml/main}", "")
 
@@ -61,24 +78,6 @@ class SheetData:
     merged: list[str] = field(default_factory=list)
     uncached: list[tuple[int, int]] = field(default_factory=list)
     formulas: set[tuple[int, int]] = field(default_factory=set)
-
-
-def column_index(letters: str) -> int:
-    """``"A"`` -> 0, ``"AB"`` -> 27."""
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch.upper()) - 64)
-    return n - 1
-
-
-def column_letters(index: int) -> str:
-    """0 -> ``"A"``, 27 -> ``"AB"``."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 def alternatives(letters: list[str]) -> str:
@@ -123,6 +122,8 @@ class _SheetReader:
         self.last_row = 0
         self.count = 0
         self.raw_rows = 0
+        self.row_cells = 0  # raw cells of the row still open at the end of the last chunk
+        self.long: list[tuple[int, int, int]] = []  # (row, column, length) of over-long texts
         self.letters: dict[str, int] = {}
         self.skip: re.Pattern[bytes] | None = None
         self.tags: dict[str, Callable[[Any], None]] = {}
@@ -153,6 +154,7 @@ class _SheetReader:
         except SyntaxError as exc:  # ParseError
             raise refuse(self.book.path, f"the workbook is damaged: sheet {self.out.title!r} "
                                          f"is not valid XML ({exc})") from None
+        self._refuse_long_texts()
         return self.out
 
     def _events(self, parser: XMLPullParser[Any]) -> None:
@@ -191,24 +193,75 @@ class _SheetReader:
 
     def _count_rows(self, chunk: bytes) -> None:
         """Refuse before parsing once the raw text holds too many rows (fast, C speed)."""
-        self.raw_rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+        starts = chunk.count(b"<row ") + chunk.count(b"<row>")
+        self.raw_rows += starts
         if self.raw_rows > MAX_ROWS + 1:
             raise refuse(self.book.path, self._too_many(f"it has more than {MAX_ROWS:,} rows"))
+        self._count_cells(chunk, starts)
+
+    def _count_cells(self, chunk: bytes, starts: int) -> None:
+        """Refuse a row longer than a chunk once its raw text holds more cells than XFD allows.
+
+        Rows that end within a chunk are checked cell by cell once parsed; this catches the row
+        of 100,000 cells before the parser builds it.
+        """
+        if starts:
+            first = min(i for i in (chunk.find(b"<row "), chunk.find(b"<row>")) if i >= 0)
+            self._check_row_cells(self.row_cells + _raw_cells(chunk, 0, first))
+            self.row_cells = _raw_cells(chunk, max(chunk.rfind(b"<row "),
+                                                   chunk.rfind(b"<row>")), len(chunk))
+        else:
+            self.row_cells += _raw_cells(chunk, 0, len(chunk))
+        self._check_row_cells(self.row_cells)
+
+    def _check_row_cells(self, n: int) -> None:
+        if n > MAX_COLUMNS:
+            raise refuse(self.book.path, self._too_wide(f"a row holds more than {MAX_COLUMNS:,} "
+                                                        "cells"))
 
     def _dimension(self, el: Any) -> None:
         ref = el.get("ref", "").upper()
-        m = re.fullmatch(r"[A-Z]*(\d*)(?::[A-Z]*(\d+))?", ref)
+        m = _RANGE.fullmatch(ref)
         if not m:
-            return
-        first = int(m.group(1) or 1)
-        last = int(m.group(2) or first)
+            return  # only a hint: the rows and cells themselves are checked as they come
+        first = int(m.group(2) or 1)
+        last = int(m.group(4) or first)
         if last - first + 1 > MAX_ROWS + 1:
             raise refuse(self.book.path, self._too_many(f"its used range {ref} reaches row "
                                                         f"{last:,}"))
+        letters = m.group(3) or m.group(1)
+        try:
+            if letters:
+                column_index(letters)
+        except ValueError:
+            raise refuse(self.book.path, self._too_wide(f"its used range {ref} reaches column "
+                                                        f"{letters}")) from None
 
     def _too_many(self, what: str) -> str:
         return (f"sheet {self.out.title!r} is too large: {what}; the planner reads at most "
                 f"{MAX_ROWS:,} rows a sheet (delete the unused rows and save again)")
+
+    def _too_wide(self, what: str) -> str:
+        return (f"sheet {self.out.title!r} is too wide: {what}; the planner reads at most "
+                f"{MAX_COLUMNS:,} columns a sheet, A to XFD like Excel (delete the unused columns "
+                "and save again)")
+
+    def _bad_ref(self, ref: str) -> Exception:
+        letters = ref.rstrip(_DIGITS)
+        if letters.isascii() and letters.isalpha():
+            return refuse(self.book.path, self._too_wide(f"cell {ref[:40]} lies beyond column "
+                                                         "XFD"))
+        return refuse(self.book.path, f"the workbook is damaged: sheet {self.out.title!r} "
+                                      f"holds a cell with the bad reference {ref[:40]!r} (a "
+                                      "reference is a column A to XFD and a row number, like B2)")
+
+    def _row_number(self, r: str) -> int:
+        try:
+            return row_number(r)
+        except ValueError:
+            raise refuse(self.book.path, f"the workbook is damaged: sheet {self.out.title!r} "
+                                         f"holds a row numbered {r[:40]!r} (rows run from 1 to "
+                                         f"{MAX_ROW_NUMBER:,})") from None
 
     def _merge(self, el: Any) -> None:
         self.out.merged.append(el.get("ref", ""))
@@ -220,7 +273,7 @@ class _SheetReader:
         if not self.C:
             self._namespace(el.tag)
         r = el.get("r")
-        row = int(r) if r and r.isdigit() else self.last_row + 1
+        row = self._row_number(r) if r else self.last_row + 1
         self.last_row = row
         cells = self._cells(el, row)
         el.clear()
@@ -254,6 +307,8 @@ class _SheetReader:
                     col = self._col(ref)
             else:
                 col += 1
+                if col >= MAX_COLUMNS:
+                    self._check_row_cells(col + 1)
             if col in drop:
                 continue
             if len(c) == 1 and c[0].tag == v_tag and c.get("t") is None:
@@ -270,16 +325,44 @@ class _SheetReader:
                         value = self._number(text, None)
             else:
                 value = self._value(c, row, col)
+                if type(value) is str and len(value) > MAX_TEXT:
+                    self.long.append((row, col, len(value)))
             if value is not None and value != "":
                 cells[col] = value
         return cells
 
     def _col(self, ref: str) -> int:
-        letters = ref.rstrip("0123456789")
+        letters = ref.rstrip(_DIGITS)
         col = self.letters.get(letters)
         if col is None:
-            col = self.letters[letters] = column_index(letters)
+            try:
+                col = self.letters[letters] = column_index(letters)
+            except ValueError:
+                raise self._bad_ref(ref) from None
         return col
+
+    def _refuse_long_texts(self) -> None:
+        """Refuse text cells longer than Excel's cell limit, naming row and column header.
+
+        The header is the header row's cell (the first row when no header row was chosen), or
+        the column letter; cells above a chosen header row (a title) are ignored, as they are
+        not read.
+        """
+        out = self.out
+        head_row = out.header_row or (out.rows[0][0] if out.rows else 0)
+        header = next((cells for r, cells in out.rows if r == head_row), {})
+        issues = []
+        for row, col, n in self.long:
+            if row < out.header_row:
+                continue
+            name = header.get(col)
+            label = (name.strip() if isinstance(name, str) and name.strip() and row != head_row
+                     and len(name) <= MAX_TEXT else column_letters(col))
+            issues.append(CellIssue(out.title, row, label, f"a text of {n:,} characters is "
+                                    f"longer than Excel's cell limit of {MAX_TEXT:,} characters "
+                                    "(the plan could not be saved): shorten it"))
+        if issues:
+            raise PlanError(issues)
 
     def _value(self, c: Any, row: int, col: int) -> Any:
         t = c.get("t")
@@ -334,6 +417,12 @@ class _SheetReader:
         if t == "d":
             return _iso(v)
         return v
+
+
+def _raw_cells(chunk: bytes, start: int, end: int) -> int:
+    """Cell elements (``<c …>``, ``<c>``, ``<c/>``) in ``chunk[start:end]``, counted at C speed."""
+    return (chunk.count(b"<c ", start, end) + chunk.count(b"<c>", start, end)
+            + chunk.count(b"<c/>", start, end))
 
 
 def _growing(chunks: Any) -> Any:

@@ -281,6 +281,38 @@ def error_in_number(folder: Path) -> Path:
     return _openpyxl_plan(folder / "error-in-number.xlsx", fill)
 
 
+def dollar_reference(folder: Path) -> Path:
+    """A cell reference with ``$`` in its column (``<c r="$D$2">``): once a reader hang."""
+    plain = _openpyxl_plan(folder / "dollar-plain.xlsx", lambda ws: None)
+    return _rewrite(plain, folder / "dollar-reference.xlsx", lambda name, data: data.replace(
+        b'r="D2"', b'r="$D$2"') if name == "xl/worksheets/sheet1.xml" else data)
+
+
+def letters(index: int) -> str:
+    """Column letters of a 0-based index, for any index (also beyond Excel's XFD)."""
+    out, index = "", index + 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def wide_header(columns: int, dimension: bool = False) -> bytes:
+    """A Plan sheet whose header row has ``columns`` cells (Symbol, Entry, Vol, then x1, x2 …)."""
+    heads = ["Symbol", "Entry", "Vol % (daily)"] + [f"x{i}" for i in range(1, columns - 2)]
+    head = "".join(f'<c r="{letters(i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+                   for i, h in enumerate(heads))
+    body = ('<c r="A2" t="inlineStr"><is><t>BTCUSDT</t></is></c><c r="B2"><v>65000</v></c>'
+            '<c r="C2"><v>3</v></c>')
+    return sheet_xml(f'<row r="1">{head}</row><row r="2">{body}</row>',
+                     f"A1:{letters(columns - 1)}2" if dimension else None)
+
+
+def wide_sheet(folder: Path) -> Path:
+    """100,000 header columns, far beyond Excel's 16,384 (XFD), and no dimension to say so."""
+    return minimal_xlsx(folder / "wide.xlsx", wide_header(100_000))
+
+
 def not_a_workbook(folder: Path) -> Path:
     """A CSV saved with an .xlsx name."""
     out = folder / "not-a-workbook.xlsx"
@@ -351,6 +383,8 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
     "merged header": merged_header,
     "date in a number cell": date_in_number,
     "#N/A in a number cell": error_in_number,
+    "$ in a cell reference": dollar_reference,
+    "100,000 columns": wide_sheet,
 }
 
 
