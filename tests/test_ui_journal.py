@@ -342,3 +342,24 @@ def test_a_journal_from_a_newer_version_is_shown_read_only(window, journal_path,
     with pytest.raises(JournalError, match="newer version"):
         close_rows(window.document, window.journal_session, [0], [_fill(window.document, 0)])
     assert window.document.plan == before
+
+
+def test_a_trade_stored_in_9999_opens_the_tab_and_draws_every_chart(window, journal_path, qtbot):
+    # An older version stored a close time in 9999: the tab once crashed the app on opening.
+    from tests.test_planner_journal_hostile import _stored_9999
+
+    _stored_9999(journal_path)
+    tab = window.journal_tab
+    window.show()
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitExposed(window)
+    tab.refresh()
+    assert tab.review.summary["count"] == 3                 # still counted
+    assert "outside the supported range" in tab.banner.text()
+    for i in range(tab.charts.count()):                     # each chart is drawn on show
+        tab.charts.setCurrentIndex(i)
+        qtbot.wait(10)
+        tab.charts.canvases[list(tab.charts.canvases)[i]].draw()
+    assert "could not be drawn" not in tab.banner.text()
+    assert "not shown" in tab.charts.charts["calendar"].range_note.get_text()
+    assert not window.grab().isNull()

@@ -150,7 +150,10 @@ def read_journal_raw(book: Book) -> tuple[pd.DataFrame, dict[str, str], list[Cel
         frame = frame.drop(columns=["realized_pnl_usd"])
     frame = frame.drop(columns=[c for c in ("r_multiple",) if c in frame])
     warnings = uncached_warnings(title, data.uncached, headers)
-    return frame, {k: k for k in frame.columns}, warnings
+    names = {k: k for k in frame.columns}
+    if realized is not None and REPORTED not in headers.values():
+        names[REPORTED] = "realized_pnl_usd"      # issues name the column the sheet has
+    return frame, names, warnings
 
 
 def _column_values(values: list[Any], index: pd.Index) -> pd.Series:

@@ -9,16 +9,18 @@ any imported row, so a bad fill is refused with the field named.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
 from planner.engine.core import Results
-from planner.errors import PlanError
+from planner.errors import CellIssue, PlanError
 from planner.journal.frame import parse_journal
 from planner.model import Plan
 
 SHEET = "Close trade"
+_NUMBERS = ("exit_price", "fees_usd", "funding_usd", "entry_price", "quantity")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ def closed_trades(plan: Plan, results: Results, rows: list[int],
     outside = [r for r in rows if not 0 <= r < len(results.rows)]
     if outside:
         raise PlanError(f"row {outside[0] + 1} is not in the plan")
+    bad = [i for row, fill in zip(rows, fills, strict=True) for i in _fill_issues(row, fill)]
+    if bad:
+        raise PlanError(bad)
     records = []
     for row, fill in zip(rows, fills, strict=True):
         rec = planned_fields(plan, results, row)
@@ -90,3 +95,20 @@ def closed_trades(plan: Plan, results: Results, rows: list[int],
     if parsed.issues:
         raise PlanError(list(parsed.issues))
     return parsed.frame.reset_index(drop=True)
+
+
+def _fill_issues(row: int, fill: Fill) -> list[CellIssue]:
+    """Numbers of a fill that are not finite (NaN would silently become a default)."""
+    out = []
+    for name in _NUMBERS:
+        value = getattr(fill, name)
+        if value is None and name in ("entry_price", "quantity"):
+            continue          # the planned one
+        try:
+            ok = math.isfinite(float(value))
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            out.append(CellIssue(SHEET, row + 2, name, f"{name} must be a finite number, got "
+                                                       f"{value!r}"))
+    return out

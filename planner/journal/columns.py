@@ -2,12 +2,40 @@
 
 Same :class:`~planner.schema.Column` type as the plan; inputs are what was planned and what
 happened, outputs are derived (SPEC §7). Times are ISO-8601 with an explicit offset (stored UTC).
+
+Every journal number has a sane bound (below), and every time falls between
+:data:`EARLIEST_TIME` and one day from now: whatever is outside is refused on every way into the
+journal (CSV, mapped export, workbook sheet, closing a trade, the store itself), so the P&L, the
+statistics and the charts stay finite and drawable.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from planner.model import DEFAULT_BUCKETS, SIDES
 from planner.schema import Column
+
+#: No trade closes before 2009-01-01 (the first bitcoin block was mined on 3 January 2009).
+EARLIEST_TIME = _dt.datetime(2009, 1, 1, tzinfo=_dt.UTC)
+#: How far past the computer's clock a time may be (clock skew, a venue's timezone slip).
+FUTURE_SLACK = _dt.timedelta(days=1)
+#: Largest price, quote currency (``0 < price ≤ MAX_PRICE``).
+MAX_PRICE = 1e12
+#: Largest quantity, base units (``0 < quantity ≤ MAX_QUANTITY``).
+MAX_QUANTITY = 1e12
+#: Largest USD amount: fees, funding and reported P&L within ``±MAX_USD``, 1R in ``(0, MAX_USD]``.
+MAX_USD = 1e12
+#: Largest leverage (as the plan).
+MAX_LEVERAGE = 1000.0
+#: Largest σ at plan time, % daily (as the plan).
+MAX_VOL_PCT = 1000.0
+
+
+def time_range(now: _dt.datetime | None = None) -> tuple[_dt.datetime, _dt.datetime]:
+    """The times a journal row may carry: ``EARLIEST_TIME`` to ``now`` (UTC) + ``FUTURE_SLACK``."""
+    now = now or _dt.datetime.now(_dt.UTC)
+    return EARLIEST_TIME, now + FUTURE_SLACK
 
 
 def _in(key: str, header: str, dtype: str, fmt: str, tip: str, **kw: object) -> Column:
@@ -25,23 +53,25 @@ JOURNAL_INPUTS: tuple[Column, ...] = (
     _in("side", "side", "choice", "text", "long or short.", default="long", choices=SIDES),
     _in("venue", "venue", "text", "text", "Venue profile name."),
     _in("entry_price", "entry_price", "float", "price", "Average entry price.", minimum=0.0,
-        min_open=True, unit="quote"),
+        min_open=True, maximum=MAX_PRICE, unit="quote"),
     _in("exit_price", "exit_price", "float", "price", "Average exit price.", minimum=0.0,
-        min_open=True, unit="quote"),
+        min_open=True, maximum=MAX_PRICE, unit="quote"),
     _in("quantity", "quantity", "float", "qty", "Quantity closed, base units.", minimum=0.0,
-        min_open=True),
-    _in("leverage", "leverage", "float", "lev", "Leverage planned.", minimum=1.0, unit="x"),
+        min_open=True, maximum=MAX_QUANTITY),
+    _in("leverage", "leverage", "float", "lev", "Leverage planned.", minimum=1.0,
+        maximum=MAX_LEVERAGE, unit="x"),
     _in("fees_usd", "fees_usd", "float", "usd2", "Fees paid, USD (positive = cost).",
-        default=0.0, unit="USD"),
+        default=0.0, minimum=-MAX_USD, maximum=MAX_USD, unit="USD"),
     _in("funding_usd", "funding_usd", "float", "usd2",
         "Funding over the trade, USD, signed as received (negative = paid).", default=0.0,
-        unit="USD"),
+        minimum=-MAX_USD, maximum=MAX_USD, unit="USD"),
     _in("planned_risk_usd", "planned_risk_usd", "float", "usd",
-        "Planned risk (1R), USD.", minimum=0.0, min_open=True, unit="USD"),
+        "Planned risk (1R), USD.", minimum=0.0, min_open=True, maximum=MAX_USD,
+        unit="USD"),
     _in("planned_stop_price", "planned_stop_price", "float", "price", "Planned stop price.",
-        minimum=0.0, min_open=True, unit="quote"),
+        minimum=0.0, min_open=True, maximum=MAX_PRICE, unit="quote"),
     _in("planned_vol_pct", "planned_vol_pct", "float", "pct", "σ at plan time, % daily.",
-        minimum=0.0, min_open=True, unit="%"),
+        minimum=0.0, min_open=True, maximum=MAX_VOL_PCT, unit="%"),
     _in("notes", "notes", "text", "text", "Free text."),
 )
 

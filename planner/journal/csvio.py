@@ -5,12 +5,17 @@ any order), one closed trade a row, ISO-8601 times. ``realized_pnl_usd`` is deri
 carries it (as exchange P&L exports do) has it used when the price fields are missing.
 ``r_multiple`` is always derived and ignored on read. Text cells that could run as spreadsheet
 formulas are written with a leading ``'`` (OWASP) and read back without it.
+
+Two columns with the same header are never resolved silently: :func:`read_table` labels every
+repeat with its column letter (``price [F]``), a journal CSV whose headers name one journal
+column twice is refused naming both columns, and so is a mapping that names a repeated header.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +44,44 @@ def _delimiter(sample: str) -> str:
         return ","
 
 
+def column_letter(i: int) -> str:
+    """Spreadsheet letter of the 0-based column ``i`` (0 -> A, 26 -> AA)."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def _labels(parsed: list[str], sample: str, sep: str) -> list[str]:
+    """Column labels: the header text (stripped); a repeated header gets ``[letter]``.
+
+    pandas would call a repeat ``price.1`` (which nothing matches, so the first column would
+    silently win); the header row as written comes from the sniffed sample.
+    """
+    try:
+        raw = next(csv.reader(io.StringIO(sample), delimiter=sep, skipinitialspace=True))
+    except (StopIteration, csv.Error):
+        raw = []
+    if len(raw) != len(parsed):
+        raw = parsed
+    labels, seen = [], set()
+    for i, (r, p) in enumerate(zip(raw, parsed, strict=True)):
+        label = str(r).strip() or str(p).strip()
+        labels.append(label if label not in seen else f"{label} [{column_letter(i)}]")
+        seen.add(label)
+    return labels
+
+
+def header_text(label: str) -> str:
+    """The header a :func:`read_table` label stands for (without a repeat's ``[letter]``)."""
+    return _REPEAT.sub("", label)
+
+
+_REPEAT = re.compile(r" \[[A-Z]{1,3}\]$")
+
+
 def read_table(path: str | Path, *, text: bool = True) -> pd.DataFrame:
     """Read a CSV file (delimiter sniffed, UTF-8 with or without BOM) as a frame.
 
@@ -59,7 +102,8 @@ def read_table(path: str | Path, *, text: bool = True) -> pd.DataFrame:
         raise _refuse(path, f"larger than {MAX_BYTES // 2**20} MB")
     try:
         with open(path, encoding="utf-8-sig", newline="") as fh:
-            sep = _delimiter(fh.read(65536))
+            sample = fh.read(65536)
+        sep = _delimiter(sample)
         frame = pd.read_csv(path, sep=sep, encoding="utf-8-sig", skipinitialspace=True,
                             dtype=str if text else None, keep_default_na=False,
                             na_values=[] if text else [""])
@@ -67,7 +111,7 @@ def read_table(path: str | Path, *, text: bool = True) -> pd.DataFrame:
         raise _refuse(path, "not UTF-8 text (save the file as CSV UTF-8)") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise _refuse(path, f"not a readable CSV table ({str(exc).strip() or 'empty'})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = _labels([str(c) for c in frame.columns], sample, sep)
     return frame.set_axis(pd.RangeIndex(2, len(frame) + 2))
 
 
@@ -89,15 +133,19 @@ def _escape(text: pd.Series) -> pd.Series:
 
 
 def journal_columns(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Map a table's headers to journal keys; refuse a table that is not a journal."""
+    """Map a table's headers to journal keys; refuse a table that is not a journal.
+
+    Raises:
+        FileRefused: Two columns name the same journal column (both are named), or there is
+            no ``closed_at`` or ``symbol`` column.
+    """
+    _refuse_repeats(frame, path)
     keys: dict[str, str] = {}
     headers: dict[str, str] = {}
     for h in frame.columns:
         key = _LOOKUP.get(normalise_header(h))
         if key is None or key in _IGNORED:
             continue
-        if key in keys.values():
-            raise _refuse(path, f"column {h!r} appears twice")
         key = REPORTED_PNL if key == "realized_pnl_usd" else key
         keys[h], headers[key] = key, h
     missing = [k for k in ("closed_at", "symbol") if k not in keys.values()]
@@ -105,6 +153,33 @@ def journal_columns(frame: pd.DataFrame, path: Path) -> tuple[pd.DataFrame, dict
         raise _refuse(path, f"not a journal file: no {' or '.join(missing)} column (for an "
                             "exchange or broker export, use a column mapping)")
     return frame[list(keys)].rename(columns=keys), headers
+
+
+def _refuse_repeats(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse headers that name one journal column twice (``symbol`` and ``Symbol ``)."""
+    where: dict[str, list[int]] = {}
+    for i, h in enumerate(frame.columns):
+        key = _LOOKUP.get(normalise_header(header_text(h)))
+        if key is not None and key not in _IGNORED:
+            where.setdefault(key, []).append(i)
+    issues = [CellIssue(path.name, 1, None, "columns " + " and ".join(
+        f"{column_letter(i)} ({header_text(frame.columns[i])!r})" for i in at)
+        + f" both give the journal column {key!r}: remove or rename one")
+        for key, at in where.items() if len(at) > 1]
+    if issues:
+        raise FileRefused(issues)
+
+
+def repeated_headers(columns: list[str], wanted: list[str]) -> list[str]:
+    """Problems for ``wanted`` headers that more than one column of ``columns`` carries."""
+    out = []
+    for h in dict.fromkeys(wanted):
+        at = [i for i, c in enumerate(columns) if c == h or (header_text(c) == h != c)]
+        if len(at) > 1:
+            out.append(f"columns {' and '.join(column_letter(i) for i in at)} are "
+                       f"{'both' if len(at) == 2 else 'all'} headed {h!r}: rename one in the "
+                       f"file, or map one by its label {columns[at[1]]!r}")
+    return out
 
 
 def read_journal_csv(path: str | Path, tz: str | None = None) -> Parsed:

@@ -16,6 +16,10 @@ import pandas as pd
 
 from planner.journal.times import check_timezone
 
+#: Earliest and latest dates a filter bound may name (the journal itself holds 2009 onwards).
+FILTER_EARLIEST = _dt.date(1970, 1, 1)
+FILTER_LATEST = _dt.date(2999, 12, 31)
+
 
 @dataclass(frozen=True)
 class JournalFilter:
@@ -68,15 +72,23 @@ class JournalFilter:
                 "venues": list(self.venues), "sides": list(self.sides)}
 
 
-def parse_bound(text: str, tz: str = "UTC", *, end: bool = False) -> pd.Timestamp:
+def parse_bound(text: str, tz: str = "UTC", *, end: bool = False,
+                name: str = "date") -> pd.Timestamp:
     """Parse a filter bound: a date (``2024-05-01``) or an ISO date-time.
 
     A date means the start of that day in ``tz``; as an ``end`` bound it means the end of that
     day (the bound is exclusive, so the day is included). A date-time without an offset is read
-    in ``tz``.
+    in ``tz``. Bounds lie between :data:`FILTER_EARLIEST` and :data:`FILTER_LATEST`.
+
+    Args:
+        text: What the user typed.
+        tz: IANA timezone of a date, or of a date-time without an offset.
+        end: An end bound (a date then means the end of that day).
+        name: What the bound is called in messages (``--from``).
 
     Raises:
-        ValueError: Not a date or date-time, or an unknown timezone.
+        ValueError: Not a date or date-time, outside the supported range, or an unknown
+            timezone.
     """
     check_timezone(tz)
     text = text.strip()
@@ -85,11 +97,40 @@ def parse_bound(text: str, tz: str = "UTC", *, end: bool = False) -> pd.Timestam
     except ValueError:
         day = None
     if day is not None:
-        stamp = pd.Timestamp(day) + (pd.Timedelta(days=1) if end else pd.Timedelta(0))
-        return stamp.tz_localize(tz).tz_convert("UTC")
+        _check_day(day, text, name)
+        stamp = pd.Timestamp(_dt.datetime.combine(day, _dt.time())).as_unit("us")
+        stamp = stamp.tz_localize(tz).tz_convert("UTC")
+        return (stamp + pd.Timedelta(days=1)) if end else stamp
     try:
         stamp = pd.Timestamp(text)
-    except ValueError:
-        raise ValueError(f"not a date or date-time: {text!r} (use 2024-05-01 or "
+    except (ValueError, OverflowError):
+        raise ValueError(f"{name} {text!r}: not a date or date-time (use 2024-05-01 or "
                          "2024-05-01T14:30:00+00:00)") from None
+    if stamp is pd.NaT:
+        raise ValueError(f"{name} {text!r}: not a date or date-time")
+    _check_day(_dt.date(stamp.year, stamp.month, stamp.day), text, name)
+    stamp = stamp.as_unit("us")
     return (stamp.tz_localize(tz) if stamp.tzinfo is None else stamp).tz_convert("UTC")
+
+
+def _check_day(day: _dt.date, text: str, name: str) -> None:
+    if not FILTER_EARLIEST <= day <= FILTER_LATEST:
+        raise ValueError(f"{name} {text!r}: outside the supported range of dates "
+                         f"({FILTER_EARLIEST} to {FILTER_LATEST})")
+
+
+def parse_range(start: str | None, end: str | None, tz: str = "UTC",
+                names: tuple[str, str] = ("start", "end")
+                ) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """Parse a close-date range (either end may be missing); see :func:`parse_bound`.
+
+    Raises:
+        ValueError: A bound is bad (see :func:`parse_bound`), or the start is not before the
+            end (no trade could match: the dates are probably swapped).
+    """
+    lo = parse_bound(start, tz, name=names[0]) if start else None
+    hi = parse_bound(end, tz, end=True, name=names[1]) if end else None
+    if lo is not None and hi is not None and lo >= hi:
+        raise ValueError(f"{names[0]} {start} is after {names[1]} {end}: no trade can match "
+                         "(swap the two dates)")
+    return lo, hi

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import CellIssue
-from planner.journal.columns import JOURNAL_INPUTS
-from planner.journal.times import parse_times
+from planner.journal.columns import JOURNAL_INPUTS, MAX_USD
+from planner.journal.times import outside_range, parse_times, range_text, stamp_text
 from planner.model import DEFAULT_BUCKETS, SIDES
 from planner.schema import Column
 from planner.validate import bounds_errors, parse_number
@@ -35,7 +35,8 @@ FLOAT_KEYS = tuple(c.key for c in JOURNAL_INPUTS if c.dtype == "float") + (REPOR
 TEXT_KEYS = tuple(c.key for c in JOURNAL_INPUTS if c.dtype in ("text", "choice")) + (
     EXECUTION_ID,)
 FRAME_KEYS = tuple(c.key for c in JOURNAL_INPUTS) + (REPORTED_PNL, EXECUTION_ID)
-_REPORTED = Column(REPORTED_PNL, "realized_pnl_usd", "input", "float", "journal", unit="USD")
+_REPORTED = Column(REPORTED_PNL, "realized_pnl_usd", "input", "float", "journal", unit="USD",
+                   minimum=-MAX_USD, maximum=MAX_USD)
 _EXEC = Column(EXECUTION_ID, "execution_id", "input", "text", "journal")
 _COLS: dict[str, Column] = {c.key: c for c in (*JOURNAL_INPUTS, _REPORTED, _EXEC)}
 PRICE_RULE = ("needs entry_price, exit_price and quantity to compute the P&L, or a "
@@ -83,12 +84,12 @@ class Parsed:
 def _numbers(raw: pd.Series, col: Column) -> tuple[np.ndarray, dict[object, str]]:
     """Vectorised number parsing; the slow path only words the odd cells."""
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
-        arr = raw.to_numpy(dtype=float, na_value=np.nan)
-        return arr, {i: "expected a finite number" for i in raw.index[np.isinf(arr)]}
+        return raw.to_numpy(dtype=float, na_value=np.nan), {}   # ±inf: see _value_errors
     text = raw.astype(object).where(raw.notna(), "").astype(str).str.strip()
     arr = pd.to_numeric(text.where(text != "", None), errors="coerce").to_numpy(dtype=float,
                                                                                copy=True)
-    errors: dict[object, str] = {}
+    errors: dict[object, str] = {i: f"expected a finite number, got {text[i]!r}"
+                                 for i in raw.index[np.isinf(arr)]}   # "inf", "1e400"
     for pos in np.flatnonzero(np.isnan(arr) & (text != "").to_numpy()):
         try:
             arr[pos] = parse_number(raw.iat[pos], col)
@@ -101,9 +102,8 @@ def _float_column(raw: pd.Series, col: Column) -> tuple[np.ndarray, dict[object,
     arr, errors = _numbers(raw, col)
     if col.default is not None:
         arr = np.where(np.isnan(arr), float(col.default), arr)
-    for p in np.flatnonzero(bounds_errors(arr, col)):
-        errors.setdefault(raw.index[p], f"{col.header} must be {col.bounds_text()}, "
-                                        f"got {arr[p]:g}")
+    for p, why in _value_errors(arr, col).items():
+        errors.setdefault(raw.index[p], why)
     return arr, errors
 
 
@@ -133,11 +133,22 @@ def _text_column(raw: pd.Series, col: Column) -> tuple[pd.Series, dict[object, s
     return text.astype(object), errors
 
 
-def _time_column(raw: pd.Series, tz: str | None, fmt: str | None,
+def _time_column(raw: pd.Series, col: Column, tz: str | None, fmt: str | None,
                  dayfirst: bool) -> tuple[pd.Series, dict[object, str]]:
     times, why = parse_times(raw, tz, fmt=fmt, dayfirst=dayfirst)
     errors = {i: str(m) for i, m in why.dropna().items()}
+    errors.update(_range_errors(times, col.header))
     return times, errors
+
+
+def _range_errors(times: pd.Series, header: str) -> dict[object, str]:
+    """A time outside the supported range (:func:`planner.journal.columns.time_range`)."""
+    outside = times.index[outside_range(times)]
+    if not len(outside):
+        return {}
+    span = range_text()
+    return {i: f"{header} {stamp_text(times[i])} is outside the supported range ({span})"
+            for i in outside}
 
 
 def _typed(raw: pd.DataFrame, tz: str | None, fmt: str | None,
@@ -149,7 +160,7 @@ def _typed(raw: pd.DataFrame, tz: str | None, fmt: str | None,
             continue
         col = _COLS[key]
         if key in TIME_KEYS:
-            base[key], errors[key] = _time_column(raw[key], tz, fmt, dayfirst)
+            base[key], errors[key] = _time_column(raw[key], col, tz, fmt, dayfirst)
         elif key in FLOAT_KEYS:
             base[key], errors[key] = _float_column(raw[key], col)
         else:
@@ -203,3 +214,38 @@ def parse_journal(raw: pd.DataFrame, *, sheet: str, tz: str | None = None,
     bad = sorted({c.row for c in issues if c.row is not None})
     good = frame.drop(index=[b for b in bad if b in frame.index])
     return Parsed(good, tuple(issues), len(raw), source or sheet, tuple(bad))
+
+
+def frame_issues(frame: pd.DataFrame, sheet: str = "journal") -> list[CellIssue]:
+    """What makes a *typed* journal frame unfit to store (the store's last guard).
+
+    The same rules as :func:`parse_journal` for the values themselves: every number finite and
+    within its column's bounds, every time within the supported range, a close time on every
+    row. Rows are named by position (1 = the first row of ``frame``).
+    """
+    issues: list[CellIssue] = []
+    for key in FRAME_KEYS:
+        if key not in frame or key in TEXT_KEYS:
+            continue
+        col = _COLS[key]
+        found: dict[object, str]
+        if key in TIME_KEYS:
+            found = _range_errors(frame[key].reset_index(drop=True), col.header)
+            if col.required:
+                missing = np.flatnonzero(frame[key].isna().to_numpy())
+                found.update({int(p): f"{col.header} is required" for p in missing})
+        else:
+            arr = frame[key].to_numpy(dtype=float, na_value=np.nan)
+            found = {p: m for p, m in _value_errors(arr, col).items()}
+        issues += [CellIssue(sheet, int(p) + 1, col.header, m)  # type: ignore[call-overload]
+                   for p, m in found.items()]
+    return sorted(issues, key=lambda c: (c.row or 0, c.column or ""))
+
+
+def _value_errors(arr: np.ndarray, col: Column) -> dict[int, str]:
+    """Position -> why, for numbers that are infinite or outside ``col``'s bounds."""
+    errors = {int(p): f"expected a finite number, got {arr[p]:g}"
+              for p in np.flatnonzero(np.isinf(arr))}
+    for p in np.flatnonzero(bounds_errors(arr, col)):
+        errors.setdefault(int(p), f"{col.header} must be {col.bounds_text()}, got {arr[p]:g}")
+    return errors

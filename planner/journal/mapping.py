@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from planner.errors import CellIssue, FileRefused
-from planner.journal.csvio import read_table
+from planner.journal.csvio import read_table, repeated_headers
 from planner.journal.frame import FLOAT_KEYS, Parsed, parse_journal
 from planner.journal.times import check_timezone
 
@@ -105,6 +105,7 @@ class ColumnMapping:
         if headers is not None:
             out += [f"the file has no column {h!r} (mapped to {TARGETS.get(k, k)!r})"
                     for k, h in self.columns.items() if h and h not in headers]
+            out += repeated_headers(headers, [h for h in self.columns.values() if h])
         return out
 
     def to_json(self) -> str:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from planner.journal.stats import daily_pnl
+from planner.journal.times import outside_range
 
 #: R-multiple histogram bins: half-R wide from −5 R to +10 R; values outside land in the end
 #: bins (shown as "≤ −5" and "≥ 10").
@@ -53,12 +54,15 @@ class CalendarGrid:
         values: P&L per day, USD, shape (7, weeks); NaN for days without a close.
         week_starts: The Monday of each column.
         first_day: First day shown; last_day: last day shown.
+        skipped: Trades left out because their close time is outside the supported range
+            (:func:`planner.journal.columns.time_range`; stored by an older version) or missing.
     """
 
     values: np.ndarray
     week_starts: tuple[_dt.date, ...]
     first_day: _dt.date | None
     last_day: _dt.date | None
+    skipped: int = 0
 
     @property
     def weeks(self) -> int:
@@ -67,10 +71,17 @@ class CalendarGrid:
 
 
 def calendar_grid(trades: pd.DataFrame, tz: str = "UTC", max_weeks: int = 53) -> CalendarGrid:
-    """The last ``max_weeks`` weeks (up to the last close) of daily P&L, days in ``tz``."""
-    daily = daily_pnl(trades, tz)
+    """The last ``max_weeks`` weeks (up to the last close) of daily P&L, days in ``tz``.
+
+    Trades closed outside the supported range of times (or without a close time) are left out
+    and counted in ``skipped``: a calendar of the year 9999 cannot be drawn.
+    """
+    closed = trades["closed_at"]
+    out = outside_range(closed) | closed.isna().to_numpy()
+    skipped = int(out.sum())
+    daily = daily_pnl(trades[~out] if skipped else trades, tz)
     if daily.empty:
-        return CalendarGrid(np.full((7, 0), np.nan), (), None, None)
+        return CalendarGrid(np.full((7, 0), np.nan), (), None, None, skipped)
     last = daily.index[-1]
     last_monday = last - _dt.timedelta(days=last.weekday())
     first_monday = max(daily.index[0] - _dt.timedelta(days=daily.index[0].weekday()),
@@ -81,4 +92,4 @@ def calendar_grid(trades: pd.DataFrame, tz: str = "UTC", max_weeks: int = 53) ->
     values = np.full((7, weeks), np.nan)
     values[offset % 7, offset // 7] = shown.to_numpy()
     starts = tuple(first_monday + _dt.timedelta(weeks=i) for i in range(weeks))
-    return CalendarGrid(values, starts, shown.index[0], last)
+    return CalendarGrid(values, starts, shown.index[0], last, skipped)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from planner.journal import migrations
-from planner.journal.frame import FRAME_KEYS, TIME_KEYS, empty_journal
+from planner.journal.frame import FRAME_KEYS, TIME_KEYS, empty_journal, frame_issues
 from planner.journal.keys import base_keys, content_keys
 from planner.journal.times import from_micros, to_micros
 
@@ -46,6 +46,14 @@ class JournalReadOnly(JournalError):
 
 class JournalLocked(JournalError):
     """Another program holds the journal file; nothing was written."""
+
+
+class JournalRefused(JournalError):
+    """Rows offered to the store break the journal's rules; nothing was written.
+
+    A number that is not finite or is out of its bounds, a time out of range: the importers
+    refuse these first; this is the store's own last guard.
+    """
 
 
 @dataclass(frozen=True)
@@ -345,10 +353,21 @@ class JournalStore:
 
     def add_many(self, batches: Sequence[Batch]) -> list[AddResult]:
         """Store several batches (e.g. the files of one import command) in one transaction."""
+        write = self._write()                 # a read-only journal is refused first
+        self._guard(batches)
         prepared = [(b, list(b.keys) if b.keys is not None else list(content_keys(b.frame)),
                      _records(b.frame)) for b in batches]
-        with self._write() as conn:
+        with write as conn:
             return [self._insert(conn, b, keys, rows) for b, keys, rows in prepared]
+
+    def _guard(self, batches: Sequence[Batch]) -> None:
+        """The last guard: refuse rows the importers should have refused (names row, column)."""
+        issues = [i for b in batches for i in frame_issues(b.frame, b.file_name or b.source)]
+        if issues:
+            shown = "\n".join(str(i) for i in issues[:5])
+            more = f"\n… and {len(issues) - 5} more" if len(issues) > 5 else ""
+            raise JournalRefused(f"{self.path}: nothing was stored; rows break the journal's "
+                                 f"rules:\n{shown}{more}")
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, b: Batch, keys: list[str],

@@ -16,12 +16,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
+from planner.journal.columns import time_range
+
 UTC = "UTC"
 #: A time of day followed by an explicit offset (``Z``, ``+02:00``, ``-0500``, `` UTC``).
 _OFFSET = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?|UTC|GMT)$"
 NO_TZ = ("no timezone: add an offset such as +00:00 or Z to the time, or name the timezone the "
          "file's times are in")
 NOT_A_TIME = "not a date-time (expected ISO-8601, e.g. 2024-05-01T14:30:00+00:00)"
+_MAX_US = 9.2e18   # |µs since the epoch| datetime64[us] holds (int64 range, NaT excluded)
 
 
 def check_timezone(name: str) -> str:
@@ -49,6 +52,7 @@ def _epoch(values: pd.Series) -> pd.Series:
     x = values.astype(float)
     scale = np.where(x.abs() < 1e11, 1e6, np.where(x.abs() < 1e14, 1e3, 1.0))
     us = np.round(x.to_numpy() * scale)
+    us[~(np.abs(us) < _MAX_US)] = np.nan      # beyond datetime64 (or not finite): not a time
     return pd.Series(pd.to_datetime(us, unit="us", utc=True), index=values.index)
 
 
@@ -196,6 +200,42 @@ def to_micros(times: pd.Series) -> np.ndarray:
 
 
 def from_micros(values: object) -> pd.Series:
-    """Int64 microseconds since the Unix epoch (``None`` allowed) to ``datetime64[us, UTC]``."""
-    us = pd.Series(values, dtype="Int64")
+    """Int64 microseconds since the Unix epoch (``None`` allowed) to ``datetime64[us, UTC]``.
+
+    A value that is not a whole number of microseconds in the int64 range (text or a real
+    number put in the file by another program) becomes NaT rather than an error.
+    """
+    try:
+        with np.errstate(invalid="ignore", over="ignore"):
+            us = pd.Series(values, dtype="Int64")
+    except (TypeError, ValueError, OverflowError):
+        us = pd.Series([_whole(v) for v in pd.Series(values, dtype=object)], dtype="Int64")
     return pd.Series(pd.to_datetime(us, unit="us", utc=True)).dt.as_unit("us")
+
+
+def _whole(v: object) -> int | None:
+    if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+        return int(v) if abs(int(v)) < _MAX_US else None
+    if isinstance(v, (float, np.floating)) and abs(float(v)) < _MAX_US and float(v).is_integer():
+        return int(v)
+    return None
+
+
+def outside_range(times: pd.Series, now: _dt.datetime | None = None) -> np.ndarray:
+    """Mask of the times (NaT excluded) outside :func:`planner.journal.columns.time_range`."""
+    lo, hi = (np.datetime64(t.replace(tzinfo=None), "us") for t in time_range(now))
+    us = times.dt.tz_convert(None).to_numpy(dtype="datetime64[us]")
+    return (us < lo) | (us > hi)
+
+
+def range_text(now: _dt.datetime | None = None) -> str:
+    """The supported range of journal times, in words."""
+    lo, hi = time_range(now)
+    return f"{lo:%Y-%m-%d} to {hi:%Y-%m-%d %H:%M} UTC, one day from now"
+
+
+def stamp_text(value: object) -> str:
+    """One UTC time as ``YYYY-MM-DD HH:MM``, whatever its year (no ``strftime``)."""
+    stamp = pd.Timestamp(value)
+    naive = stamp.tz_convert(None) if stamp.tzinfo is not None else stamp
+    return str(np.datetime_as_string(naive.to_datetime64(), unit="m")).replace("T", " ")

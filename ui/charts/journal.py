@@ -200,6 +200,9 @@ class CalendarChart:
         self.colorbar = fig.colorbar(self.image, cax=cax, format=FuncFormatter(usd_short))
         self.colorbar.ax.tick_params(labelsize=FONT - 1)
         self.note = _empty_note(self.ax)
+        self.range_note = self.ax.text(1.0, 1.02, "", transform=self.ax.transAxes, ha="right",
+                                       va="bottom", color=LOSS, fontsize=FONT - 0.5,
+                                       visible=False)
 
     def update(self, rv: Review) -> None:
         """Show the last year (at most) of daily P&L up to the review's last close."""
@@ -212,6 +215,8 @@ class CalendarChart:
         self.ax.set_xlim(-0.5, values.shape[1] - 0.5)
         self._month_ticks(grid)
         self.note.set_visible(grid.weeks == 0)
+        self.range_note.set_text(skipped_text(grid.skipped))
+        self.range_note.set_visible(grid.skipped > 0)
 
     def _month_ticks(self, grid: CalendarGrid) -> None:
         """Tick the first week of each month (``Jan 2024``, ``Feb`` …; year on January)."""
@@ -226,6 +231,15 @@ class CalendarChart:
                 labels.append(day.strftime("%b %Y" if not ticks[:-1] or day.month == 1
                                            else "%b"))
         self.ax.set_xticks(ticks, labels, fontsize=FONT - 0.5)
+
+
+def skipped_text(n: int) -> str:
+    """The note for ``n`` trades the calendar leaves out (close time out of range)."""
+    from planner.journal.columns import time_range
+
+    lo, hi = time_range()
+    return (f"{n} trade{'s' if n != 1 else ''} not shown: closed outside "
+            f"{lo:%Y-%m-%d} – {hi:%Y-%m-%d}")
 
 
 def draw_equity(fig: Figure, rv: Review) -> EquityChart:

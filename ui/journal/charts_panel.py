@@ -35,10 +35,10 @@ class JournalCharts(QTabWidget):
         self._built = False
         self.currentChanged.connect(self._draw_current)
 
-    def build(self) -> None:
-        """Create the figures and canvases (imports matplotlib)."""
+    def build(self) -> list[str]:
+        """Create the figures and canvases (imports matplotlib); return what failed to draw."""
         if self._built:
-            return
+            return []
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
@@ -55,17 +55,26 @@ class JournalCharts(QTabWidget):
             self.charts[key] = kinds[key](fig)
             self.canvases[key] = canvas
         self._built = True
-        if self._pending is not None:
-            self.show_review(self._pending)
+        return [] if self._pending is None else self.show_review(self._pending)
 
-    def show_review(self, rv: Review) -> None:
-        """Show a review on every chart (kept for later when not built yet)."""
+    def show_review(self, rv: Review) -> list[str]:
+        """Show a review on every chart (kept for later when not built yet).
+
+        Returns:
+            What a chart could not draw (an exception must not cross back into Qt).
+        """
         self._pending = rv
         if not self._built:
-            return
-        for chart in self.charts.values():
-            chart.update(rv)
+            return []
+        problems = []
+        for key, chart in self.charts.items():
+            try:
+                chart.update(rv)
+            except Exception as exc:  # shown in the tab's banner; must not reach Qt
+                problems.append(f"Journal: the {key.replace('_', ' ')} chart could not be "
+                                f"drawn ({type(exc).__name__}: {exc})")
         self._draw_current()
+        return problems
 
     def _draw_current(self, *_: object) -> None:
         """Redraw the chart on show; hidden ones are drawn when their tab is picked."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.journal.filters import JournalFilter, parse_bound
+from planner.journal.filters import FILTER_EARLIEST, FILTER_LATEST, JournalFilter, parse_bound
 
 ALL = "All"
 
@@ -67,6 +67,8 @@ class FilterBar(QWidget):
         edit = QDateEdit(QDate.currentDate(), self)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
+        lo, hi = FILTER_EARLIEST, FILTER_LATEST          # the dates parse_bound takes
+        edit.setDateRange(QDate(lo.year, lo.month, lo.day), QDate(hi.year, hi.month, hi.day))
         edit.setEnabled(False)
         use.toggled.connect(edit.setEnabled)
         use.toggled.connect(self._emit)

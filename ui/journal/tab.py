@@ -154,7 +154,9 @@ class JournalTab(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         """Build the charts and load the journal the first time the tab is shown."""
         super().showEvent(event)
-        self.charts.build()
+        problems = self.charts.build()
+        if problems:
+            self.show_problem("\n".join(problems))
         if self._stale:
             self.refresh()
 
@@ -171,10 +173,22 @@ class JournalTab(QWidget):
         self.recompute()
 
     def _show_notice(self) -> None:
-        notice = self.session.notice
+        notice = "\n".join(t for t in (self.session.notice, self._range_notice()) if t)
         self.banner.setVisible(bool(notice))
         self.banner.setText(notice)
         self.import_button.setEnabled(not self.session.read_only)
+
+    def _range_notice(self) -> str:
+        """Say so when stored trades (an older version's) have a close time out of range."""
+        from planner.journal.times import outside_range, range_text
+
+        if self.trades_frame is None:
+            return ""
+        n = int(outside_range(self.trades_frame["closed_at"]).sum())
+        return "" if not n else (
+            f"{n} stored trade(s) closed outside the supported range ({range_text()}): "
+            "counted in the statistics, left out of the calendar. Remove their batch "
+            "(journal batches, journal remove-batch) to correct them.")
 
     def show_problem(self, text: str) -> None:
         """Show a problem in the banner (a damaged, read-only or locked journal, a bad file)."""
@@ -201,7 +215,9 @@ class JournalTab(QWidget):
         counts = band_counts(rv.trades)
         self.bands.setText("Realized moves by scenario band: " + " · ".join(
             f"{k} {v}" for k, v in counts.items()))
-        self.charts.show_review(rv)
+        problems = self.charts.show_review(rv)
+        if problems:
+            self.show_problem("\n".join(problems))
 
     # -- import / export -------------------------------------------------------------------
     def _ask_import(self) -> None:
