@@ -39,6 +39,8 @@ def run_app(file: str | None = None, *, screenshot: str | None = None) -> int:
     from ui.prefs import Prefs
     from ui.qtcompat import warn_if_leaking
 
+    if screenshot and _refused_screenshot(screenshot, file):
+        return 2
     app = _application()
     warn_if_leaking()
     prefs = Prefs(None if screenshot else QSettings())
@@ -54,6 +56,19 @@ def run_app(file: str | None = None, *, screenshot: str | None = None) -> int:
 
     recover_into(window, ask_with_dialog(window))
     return app.exec()
+
+
+def _refused_screenshot(out: str, file: str | None) -> bool:
+    """Say so and return True when the screenshot would overwrite the plan or the journal."""
+    from planner.journal.location import journal_path
+    from planner.paths import OutputRefused, check_outputs
+
+    try:
+        check_outputs([out], {"plan workbook": file, "journal": journal_path()})
+    except OutputRefused as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return True
+    return False
 
 
 def _error_sink(window: Any, fatal: bool) -> Callable[[str, str], None]:

@@ -3,7 +3,9 @@
 ``-o report.pdf`` writes one PDF (A4 landscape): buckets with the key figures and the margin and
 risk allocation, the isolated-vs-cross table with its verdicts, scenario P&L by bucket and
 isolated vs cross side by side, then the price ladders, three to a page. ``-o report.png`` (or
-``.svg``) writes one file per table and per chart instead, named ``report-<chart>.png``.
+``.svg``) writes one file per table and per chart instead, named ``report-<chart>.png``, all or
+nothing: every file is drawn to a temporary file first, and a failure leaves no new file behind
+and the previous ones as they were. No output may be the plan or the journal it reads.
 ``--journal PATH`` adds the journal charts. Drawn with matplotlib's non-Qt backends (Agg, PDF):
 no display is needed. Exit codes: 0 done, 2 bad input (nothing written).
 """
@@ -86,6 +88,7 @@ def journal_pages(path: str, plan: Plan, one_per_file: bool) -> list[Page]:
         rv = review(store.trades(), capital=plan.settings.capital_usd, scenarios=plan.scenarios)
     finally:
         store.close()
+    _range_note(path, rv.trades)
     pages = []
     for name, draw in charts.CHARTS.items():
         fig = Figure(figsize=CHART if one_per_file else A4)
@@ -94,19 +97,37 @@ def journal_pages(path: str, plan: Plan, one_per_file: bool) -> list[Page]:
     return pages
 
 
+def _range_note(path: str, trades: Any) -> None:
+    """Say on stderr when stored trades closed out of range (left out of the calendar)."""
+    from planner.journal.times import outside_range, range_text
+
+    n = int(outside_range(trades["closed_at"]).sum())
+    if n:
+        print(f"note: {path}: {n} trade(s) closed outside the supported range "
+              f"({range_text()}) are left out of the daily P&L calendar", file=sys.stderr)
+
+
 def _load(path: str) -> tuple[Plan, Results]:
     from planner.cli import load_checked
 
     return load_checked(path)
 
 
+def output_files(pages: list[Page], out: Path) -> list[Path]:
+    """The files the report writes: ``out`` (a PDF), or ``OUT-<chart>.png`` per page."""
+    if out.suffix.lower() == ".pdf":
+        return [out]
+    return [out.with_name(f"{out.stem}-{p.slug}{out.suffix}") for p in pages]
+
+
 def _write(pages: list[Page], out: Path, title: str) -> list[Path]:
-    from ui.charts.export import save_figure, save_pdf
+    """Write the PDF, or every picture file all or nothing (an error names the file)."""
+    from ui.charts.export import save_figures, save_pdf
 
     if out.suffix.lower() == ".pdf":
         return [save_pdf([p.figure for p in pages], out, title)]
-    return [save_figure(p.figure, out.with_name(f"{out.stem}-{p.slug}{out.suffix}"))
-            for p in pages]
+    return save_figures(list(zip([p.figure for p in pages], output_files(pages, out),
+                                 strict=True)))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -114,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
     from planner import PlanError
     from planner.cli import fail
     from planner.journal.store import JournalError
+    from planner.paths import check_outputs
     from ui.charts.export import FORMATS
     from ui.charts.pages import chart_files, pdf_pages
 
@@ -132,9 +154,13 @@ def run(args: argparse.Namespace) -> int:
     build: Any = pdf_pages if out.suffix.lower() == ".pdf" else chart_files
     pages = build(Path(args.plan).name, results, ladders, journal)
     try:
+        check_outputs(output_files(pages, out), {"plan workbook": args.plan,
+                                                 "journal": args.journal})
         written = _write(pages, out, f"Trade plan report · {Path(args.plan).name}")
+    except ValueError as exc:  # an output that is an input, two outputs that are one file
+        return fail(str(exc))
     except OSError as exc:
-        return fail(f"cannot write {out}: {exc.strerror or exc}")
+        return fail(f"cannot write {exc.filename or out}: {exc.strerror or exc}")
     for path in written:
         print(path)
     return 0

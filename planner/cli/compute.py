@@ -13,7 +13,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     p.add_argument("plan", help="plan workbook (.xlsx)")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
-    p.add_argument("--csv", metavar="OUT.csv", help="write the per-row table to a CSV file")
+    p.add_argument("--csv", metavar="OUT.csv",
+                   help="write the per-row table to a CSV file (- for standard output); never "
+                        "over the plan, never named .xlsx")
 
 
 def summary(results: object) -> str:
@@ -32,7 +34,14 @@ def run(args: argparse.Namespace) -> int:
     from planner.cli import fail, load_checked
     from planner.csvout import frame_to_csv
     from planner.jsonout import dumps, results_dict
+    from planner.paths import OutputRefused, check_outputs, refuse_workbook_suffix
 
+    if args.csv:
+        try:
+            refuse_workbook_suffix(args.csv, "--csv")
+            check_outputs([args.csv], {"plan workbook": args.plan})
+        except OutputRefused as exc:
+            return fail(str(exc))
     try:
         plan, results = load_checked(args.plan)
     except PlanError as exc:

@@ -114,12 +114,11 @@ def _store(args: argparse.Namespace) -> Any:
 
 
 def _filter(args: argparse.Namespace) -> Any:
-    from planner.journal.filters import JournalFilter, parse_bound
+    from planner.journal.filters import JournalFilter, parse_range
 
-    tz = args.timezone or "UTC"
+    start, end = parse_range(args.start, args.end, args.timezone or "UTC", ("--from", "--to"))
     return JournalFilter(
-        start=parse_bound(args.start, tz) if args.start else None,
-        end=parse_bound(args.end, tz, end=True) if args.end else None,
+        start=start, end=end,
         buckets=tuple(args.bucket), symbols=tuple(args.symbol), venues=tuple(args.venue),
         sides=tuple(s.lower() for s in args.side))
 
@@ -177,11 +176,17 @@ def _export(args: argparse.Namespace) -> int:
 
     from planner.journal.csvio import write_journal_csv
     from planner.journal.derive import derive
+    from planner.journal.location import journal_path
+    from planner.paths import check_outputs, refuse_workbook_suffix
 
+    workbook = Path(args.out).suffix.lower() in (".xlsx", ".xlsm")
+    if not workbook:
+        refuse_workbook_suffix(args.out, "journal export")
+    check_outputs([args.out], {"journal": journal_path(args.journal), "plan workbook": args.plan})
     with _store(args) as store:
         trades = derive(_filter(args).apply(store.trades()))
     try:
-        if Path(args.out).suffix.lower() in (".xlsx", ".xlsm"):
+        if workbook:
             from planner.journal.workbook import write_journal_sheet
 
             write_journal_sheet(trades, args.out, plan_path=args.plan)
