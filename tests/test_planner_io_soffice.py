@@ -26,6 +26,7 @@ from planner.journal.frame import parse_journal
 from planner.model import DEFAULT_SCENARIOS
 from planner.schema import BY_KEY, HEADER_LOOKUP, normalise_header
 from tests.conftest import make_plan
+from tests.test_planner_io_keep import hand_made
 
 pytestmark = pytest.mark.soffice
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -157,6 +158,9 @@ def workbooks(tmp_path_factory):
         path = folder / f"{name}.xlsx"
         save_plan(plan, path, compute(stale) if name == "edited" else None)
         exported[name] = path
+    kept = hand_made(folder / "kept.xlsx")       # the user's own sheets beside the plan's
+    save_plan(load_plan(kept), kept)
+    plans["kept"], exported["kept"] = load_plan(kept), kept
     converted = recalculate(list(exported.values()), folder / "out", folder / "profile")
     return {name: (plans[name], exported[name], converted[exported[name]]) for name in plans}
 
@@ -219,7 +223,8 @@ def test_libreoffice_recalculates_every_formula_cell_to_the_engines_value(workbo
     assert wrong == []
 
 
-@pytest.mark.parametrize("name", ["sample", "generated-1", "generated-2", "edited", "empty"])
+@pytest.mark.parametrize("name", ["sample", "generated-1", "generated-2", "edited", "empty",
+                                  "kept"])
 def test_no_cell_holds_an_error_value_after_recalculation(workbooks, name):
     _, _, converted = workbooks[name]
     wb = load_workbook(converted, data_only=True)
@@ -238,7 +243,21 @@ def test_the_stale_workbook_really_was_recalculated(workbooks):
     assert fresh.cell(2, col).value == pytest.approx(90_000 * plan.trades["risk_pct"].iat[0] / 100)
 
 
-@pytest.mark.parametrize("name", ["sample", "generated-1", "empty"])
+@pytest.mark.parametrize("name", ["sample", "generated-1", "empty", "kept"])
 def test_a_workbook_saved_by_libreoffice_reads_back_to_the_same_plan(workbooks, name):
     plan, _, converted = workbooks[name]
     assert load_plan(converted) == plan
+
+
+def test_libreoffice_opens_the_users_kept_sheets_and_recalculates_both(workbooks):
+    plan, exported, converted = workbooks["kept"]
+    got = load_workbook(converted, data_only=True)
+    assert got.sheetnames[0] == "MyNotes" and "Checklist" in got.sheetnames
+    assert got["MyNotes"]["C3"].value == pytest.approx(0.85)        # =B2*2, recalculated
+    assert got["MyNotes"]["A4"].value == "the same text twice"
+    expected = expected_cells(plan, exported)
+    cells = [c for c in formula_cells(exported) if c[0] not in ("MyNotes", "Checklist")]
+    assert len(cells) >= 50 * len(plan.trades)
+    wrong = [(s, c, got[s][c].value, expected[(s, c)]) for s, c in cells
+             if not same(got[s][c].value, expected[(s, c)])]
+    assert wrong == []

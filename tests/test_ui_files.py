@@ -152,3 +152,17 @@ def test_without_a_file_the_sample_workbook_opens_as_an_untitled_copy(qtbot):
     qtbot.addWidget(w)
     assert w.document.plan == load_plan(sample_plan_path())
     assert w.document.path is None and w.windowTitle().startswith("Sample plan")
+
+
+def test_save_and_save_as_keep_the_users_own_sheets(window, answers, tmp_path):
+    from tests.test_planner_io_keep import assert_kept, hand_made
+
+    src = hand_made(tmp_path / "mine.xlsx")
+    assert window.files.open_path(src, ask=False)
+    edit(window)
+    assert window.files.save()                      # File → Save over the hand-made workbook
+    assert_kept(src)
+    answers.save_path = str(tmp_path / "copy.xlsx")
+    assert window.files.save_as()                   # File → Save As carries them along
+    assert_kept(tmp_path / "copy.xlsx")
+    assert load_plan(tmp_path / "copy.xlsx").trades["leverage"].iat[0] == 4

@@ -111,7 +111,9 @@ class PlanDocument(QObject):
         issues = missing_cells(self.plan)
         if issues:
             raise PlanError(issues)
-        save_plan(self.plan, target)
+        # The user's own sheets come from the workbook the plan was opened from (save as too).
+        source = self.path if self.path is not None and self.path.is_file() else None
+        save_plan(self.plan, target, keep_from=source)
         self.path = target
         self.undo_stack.setClean()
         self.file_changed.emit()

@@ -2,8 +2,10 @@
 
 The output has the sheets Plan (inputs as values, every computed column a live formula that also
 carries the planner's value), Settings, Scenarios and Venues (named cells the formulas use),
-Buckets (live sums), Cross (values) and Journal (when the plan has one). A plan the headless
-commands refuse (a bad cell, leverage above the tier's maximum) writes nothing (exit code 2).
+Buckets (live sums), Cross (values) and Journal (when the plan has one). Every other sheet of
+PLAN.xlsx (the user's own notes, checklists) is carried into OUT.xlsx as it was
+(:mod:`planner.io.keep`). A plan the headless commands refuse (a bad cell, leverage above the
+tier's maximum) writes nothing (exit code 2).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     except PlanError as exc:
         return fail(f"{args.plan}:\n{exc}")
     try:
-        save_plan(plan, args.output, results)
+        save_plan(plan, args.output, results, keep_from=args.plan)
     except PlanError as exc:
         return fail(f"{args.output}:\n{exc}")
     except OSError as exc:

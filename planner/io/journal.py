@@ -105,11 +105,21 @@ def journal_sheet(wb: Any, formats: Formats, frame: pd.DataFrame) -> SheetSpec:
 
 
 def save_journal(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a workbook holding only the Journal sheet, atomically."""
+    """Write a workbook holding the Journal sheet, atomically.
+
+    The user's own sheets of an existing ``path`` are kept (:mod:`planner.io.keep`).
+    """
+    from planner.io.keep import read_kept_sheets
+
+    kept = read_kept_sheets(path)
     wb, buf = new_workbook()
     formats = Formats(wb)
+    kept.place(wb, None)
     spec = journal_sheet(wb, formats, frame)
-    write_package(path, wb, buf, [spec], formats)
+    kept.place(wb, JOURNAL_SHEET)
+    kept.place_rest(wb)
+    kept.finish(wb, spec.ws)
+    write_package(path, wb, buf, [spec], formats, kept)
 
 
 def _choose(headers: dict[int, str]) -> Any:

@@ -15,10 +15,13 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.atomic import atomic_path
 from planner.io.sheetdata import Block, dimension, render_rows
+
+if TYPE_CHECKING:
+    from planner.io.keep import KeptSheets
 
 #: zlib level of the spliced sheet parts: 1 is several times faster than 6 for ~20 % more bytes.
 SHEET_COMPRESSION = 1
@@ -70,7 +73,7 @@ def new_workbook() -> tuple[Any, io.BytesIO]:
 
 
 def write_package(path: str | Path, wb: Any, buf: io.BytesIO, sheets: Sequence[SheetSpec],
-                  formats: Formats) -> None:
+                  formats: Formats, kept: KeptSheets | None = None) -> None:
     """Close ``wb`` (the frame) and write the finished package to ``path`` atomically.
 
     Args:
@@ -79,9 +82,12 @@ def write_package(path: str | Path, wb: Any, buf: io.BytesIO, sheets: Sequence[S
         buf: The in-memory file ``wb`` writes to.
         sheets: The sheets with their cell blocks.
         formats: The formats the blocks use.
+        kept: The user's own sheets to carry over (their stand-ins are in ``wb``).
     """
+    number = {id(ws): i for i, ws in enumerate(wb.worksheets(), start=1)}
     wb.close()
-    parts = {f"xl/worksheets/sheet{i}.xml": s for i, s in enumerate(sheets, start=1)}
+    parts = {f"xl/worksheets/sheet{number[id(s.ws)]}.xml": s for s in sheets}
+    replaced = kept.part_names(number) if kept is not None else set()
     with atomic_path(path, suffix=".xlsx") as tmp, \
             zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, \
             zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED,
@@ -89,10 +95,12 @@ def write_package(path: str | Path, wb: Any, buf: io.BytesIO, sheets: Sequence[S
         for info in src.infolist():
             data = src.read(info.filename)
             spec = parts.get(info.filename)
-            if spec is None:
-                out.writestr(info, data)
-            else:
+            if spec is not None:
                 _write_sheet(out, info.filename, data.decode("utf-8"), spec, formats)
+            elif info.filename not in replaced:
+                out.writestr(info, data)
+        if kept is not None:
+            kept.write_parts(src, out, number)
 
 
 def _write_sheet(out: zipfile.ZipFile, name: str, frame: str, spec: SheetSpec,

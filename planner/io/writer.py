@@ -31,8 +31,13 @@ from planner.model import Plan
 from planner.schema import OUTPUTS
 
 
-def save_plan(plan: Plan, path: str | Path, results: Results | None = None) -> None:
+def save_plan(plan: Plan, path: str | Path, results: Results | None = None,
+              keep_from: str | Path | None = None) -> None:
     """Save ``plan`` to ``path`` as a workbook with live formulas, atomically.
+
+    The planner rewrites only its own sheets (:data:`planner.io.keep.PLANNER_SHEETS`); every
+    other worksheet of ``keep_from`` (default: ``path`` itself, when it exists) is carried into
+    the new file as it was (:mod:`planner.io.keep`).
 
     Args:
         plan: The plan.
@@ -40,32 +45,45 @@ def save_plan(plan: Plan, path: str | Path, results: Results | None = None) -> N
         results: ``compute(plan)`` when the caller has it (saves computing twice). A plan the
             engine cannot compute (an unknown venue) is still saved: its formulas carry no
             values and the Buckets and Cross sheets are empty.
+        keep_from: The workbook whose other sheets to keep (the one the plan was opened from,
+            for "save as"); ``None`` keeps those of ``path``.
 
     Raises:
-        PlanError: A text is longer than Excel allows in a cell, or an extra column has no
-            usable header.
+        PlanError: A text is longer than Excel allows in a cell, an extra column has no
+            usable header, or the sheets to keep cannot be read (nothing is written).
         OSError: The file cannot be written (the previous file is left intact).
     """
+    from planner.io.keep import read_kept_sheets
+
+    kept = read_kept_sheets(keep_from if keep_from is not None else path)
     if results is None:
         results = _results_or_blank(plan)
     wb, buf = new_workbook()
     wb.set_properties({"title": "Trade plan", "comments": "Written by the trade planner. "
                        "Computed columns are live formulas; the Cross sheet holds values."})
     formats = Formats(wb)
-    sheets = [
-        plan_sheet(wb, formats, plan, results.rows),
-        settings_sheet(wb, formats, plan),
-        scenarios_sheet(wb, formats, plan),
-        venues_sheet(wb, formats, plan),
-        buckets_sheet(wb, formats, results),
-        cross_sheet(wb, formats, results),
+    makers = [
+        ("Plan", lambda: plan_sheet(wb, formats, plan, results.rows)),
+        ("Settings", lambda: settings_sheet(wb, formats, plan)),
+        ("Scenarios", lambda: scenarios_sheet(wb, formats, plan)),
+        ("Venues", lambda: venues_sheet(wb, formats, plan)),
+        ("Buckets", lambda: buckets_sheet(wb, formats, results)),
+        ("Cross", lambda: cross_sheet(wb, formats, results)),
     ]
     if plan.journal is not None:
-        sheets.append(journal_sheet(wb, formats, plan.journal))
+        journal = plan.journal
+        makers.append(("Journal", lambda: journal_sheet(wb, formats, journal)))
+    kept.place(wb, None)
+    sheets = []
+    for name, make in makers:
+        sheets.append(make())
+        kept.place(wb, name)
+    kept.place_rest(wb)
+    kept.finish(wb, sheets[0].ws)
     layout = PlanLayout.of(plan)
     for key in layout.index:
         wb.define_name(plan_name(key), "=" + layout.rows_range(key))
-    write_package(path, wb, buf, sheets, formats)
+    write_package(path, wb, buf, sheets, formats, kept)
 
 
 def _results_or_blank(plan: Plan) -> Results:

@@ -23,6 +23,7 @@ import pandas as pd
 from planner.atomic import atomic_write_text
 from planner.csvout import DANGEROUS
 from planner.errors import CellIssue, FileRefused
+from planner.io.refs import column_letters
 from planner.journal.columns import JOURNAL_COLUMNS
 from planner.journal.frame import REPORTED_PNL, TEXT_KEYS, TIME_KEYS, Parsed, parse_journal
 from planner.journal.times import iso_utc
@@ -45,13 +46,11 @@ def _delimiter(sample: str) -> str:
 
 
 def column_letter(i: int) -> str:
-    """Spreadsheet letter of the 0-based column ``i`` (0 -> A, 26 -> AA)."""
-    out = ""
-    i += 1
-    while i:
-        i, r = divmod(i - 1, 26)
-        out = chr(65 + r) + out
-    return out
+    """Spreadsheet letter of the 0-based column ``i`` (0 -> A, 26 -> AA; beyond XFD: ``#i``)."""
+    try:
+        return column_letters(i)
+    except ValueError:
+        return f"#{i + 1}"
 
 
 def _labels(parsed: list[str], sample: str, sep: str) -> list[str]:

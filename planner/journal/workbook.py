@@ -50,4 +50,4 @@ def write_journal_sheet(trades: pd.DataFrame, path: str | Path,
     from planner.io import load_plan, save_plan
 
     plan = load_plan(plan_path)
-    save_plan(plan.with_changes(journal=frame), path)
+    save_plan(plan.with_changes(journal=frame), path, keep_from=plan_path)
