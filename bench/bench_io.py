@@ -46,11 +46,11 @@ def io_figures(rows: int, repeat: int, folder: Path) -> dict[str, float]:
     """Export and import times of ours and of pandas, in seconds."""
     import pandas as pd
 
-    from bench.synth import synthetic_plan
+    from bench.synth import loaded_plan
     from planner import compute
     from planner.io import load_plan, save_plan
 
-    plan = synthetic_plan(rows)
+    plan = loaded_plan(rows)  # the export saves a plan that was opened, as users save it
     results = compute(plan)
     frame = results.rows
     ours, theirs = folder / "plan.xlsx", folder / "pandas.xlsx"

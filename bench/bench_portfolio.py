@@ -70,13 +70,13 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
 def _setup(rows: int):  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    from bench.synth import synthetic_plan
+    from bench.synth import loaded_plan
     from planner import compute
     from ui.portfolio import PortfolioTab
 
     guard_singleton_refcounts()
     app = QApplication.instance() or QApplication([])
-    plan = synthetic_plan(rows)
+    plan = loaded_plan(rows)
     results = compute(plan)
     tab = PortfolioTab()
     tab.resize(1400, 900)

@@ -48,3 +48,20 @@ def synthetic_trades(n: int, seed: int = 1) -> pd.DataFrame:
 def synthetic_plan(n: int, seed: int = 1) -> Plan:
     """A plan of ``n`` synthetic trades with default settings and the shipped venues."""
     return Plan(trades=synthetic_trades(n, seed), venues=shipped_venues())
+
+
+def loaded_plan(n: int, seed: int = 1) -> Plan:
+    """The synthetic plan of ``n`` rows saved as a workbook and opened again, as users get it.
+
+    Benchmarks time plans on this path: the app and the CLI always open plans from a workbook,
+    and a plan built in memory can hide a cost of that path (a per-row list in pandas ``attrs``
+    once made a loaded plan compute seven times slower than the synthetic one).
+    """
+    import tempfile
+
+    from planner.io import load_plan, save_plan
+
+    with tempfile.TemporaryDirectory(prefix="planner-bench-") as tmp:
+        path = Path(tmp) / f"plan-{n}.xlsx"
+        save_plan(synthetic_plan(n, seed), path)
+        return load_plan(path)
