@@ -263,6 +263,9 @@ OUTPUTS: tuple[Column, ...] = (
          "Leverage above the tier's maximum at this notional.", dtype="bool"),
     _out("alert_leverage_safe", "Lev. above safe", "alerts", "bool",
          "Leverage above the safe leverage: a stressed move would liquidate.", dtype="bool"),
+    _out("alert_liquidated_at_entry", "Liq. at entry", "alerts", "bool",
+         "Liquidated at entry: the tier's maintenance margin at the entry notional (N·mmr − cum) "
+         "is at least the margin posted; the liquidation price is the entry.", dtype="bool"),
     _out("alert_heat", "Heat above cap", "alerts", "bool",
          "The plan's heat (Σ risk %) is above the heat cap.", dtype="bool"),
     _out("alert_ruin", "Loss ≥ capital", "alerts", "bool",
@@ -284,6 +287,10 @@ ALERTS: dict[str, tuple[str, str]] = {
     "alert_leverage_tier": ("leverage", "leverage above the tier's maximum for this notional"),
     "alert_leverage_safe": ("leverage", "leverage above the safe leverage: a stressed move "
                                         "would liquidate"),
+    "alert_liquidated_at_entry": ("leverage", "liquidated at entry: the tier's maintenance "
+                                              "margin (N·mmr − cum, see Mmr % and Maint. amount) "
+                                              "is at least the margin; check the tier's mmr "
+                                              "(25 means 25 %, not 0.25 %)"),
     "alert_heat": ("risk_pct", "plan heat above the heat cap"),
     "alert_ruin": ("risk_pct", "a scenario loss reaches the whole capital"),
 }

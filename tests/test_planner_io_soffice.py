@@ -50,6 +50,8 @@ def custom_venues() -> dict[str, VenueProfile]:
             Tier(float("inf"), 10.0, 2.5, 3_100.0)), "2024-06-01", "edited by hand"),
         "Tiny": VenueProfile("Tiny", "binance", 0.04, 0.02, 8.0, (
             Tier(1_000.0, 20.0, 1.0, 0.0), Tier(5_000.0, 10.0, 2.0, 10.0)), "", ""),
+        "Typo": VenueProfile("Typo", "binance", 0.05, 0.02, 8.0, (
+            Tier(float("inf"), 20.0, 25.0, 0.0),), "", "mmr typed as 25 instead of 0.25"),
     }
 
 
@@ -94,6 +96,10 @@ def generated_plan(seed: int, n: int = 40) -> Plan:
     # a long at ~1x whose formula leaves a residue of ~5e-12 × entry: no liquidation price
     rows.loc[7, ["venue", "side", "leverage", "extra_margin_usd"]] = ["Generic", "long",
                                                                       1 + 5e-12, 0.0]
+    # mmr 25 % at 5x (margin 20 % of N): liquidated at entry, long and short
+    typo = ["venue", "side", "leverage", "sizing", "extra_margin_usd"]
+    rows.loc[8, typo] = ["Typo", "long", 5.0, "risk", 0.0]
+    rows.loc[9, typo] = ["Typo", "short", 5.0, "margin", 0.0]
     from planner import type_trades
 
     trades = type_trades(rows, venues)

@@ -157,3 +157,36 @@ def test_every_shipped_profile_is_dated_and_sourced():
             assert v.as_of[:2] == "20" and len(v.as_of) == 10, v.name
             assert v.source, v.name
     assert shipped_venues()["Binance"].as_of == "2023-12-12"  # the table's own date
+
+
+@pytest.mark.parametrize("tails", ["student-t", "normal"])
+@pytest.mark.parametrize("side", ["long", "short"])
+def test_a_row_whose_maintenance_reaches_its_margin_is_liquidated_at_entry(side, tails):
+    # A typed mmr of 25 (meant 0.25 %) at 5x: maintenance 25 % of N, margin 20 % of N.
+    import pandas as pd
+
+    from planner import Plan, Tier, VenueProfile, compute, shipped_venues, type_trades
+    from planner.schema import ALERTS
+
+    typo = VenueProfile("Typo", "binance", 0.05, 0.02, 8.0,
+                        (Tier(float("inf"), 20.0, 25.0, 0.0),), "", "")
+    rows = pd.DataFrame([{"symbol": "BTC", "side": side, "venue": v, "entry_price": 50_000.0,
+                          "leverage": 5.0, "volatility_pct": 3.0, "risk_pct": 1.0}
+                         for v in ("Typo", "Binance")], index=[2, 3])
+    venues = {**shipped_venues(), "Typo": typo}
+    plan = Plan(trades=type_trades(rows, venues), venues=venues)
+    plan = plan.with_changes(settings=plan.settings.with_changes(tail_model=tails))
+    rows = compute(plan).rows
+    bad, good = rows.iloc[0], rows.iloc[1]
+    assert bad["maintenance_usd"] >= bad["margin_usd"]
+    assert bad["liquidation_price"] == 50_000.0            # the entry, never beyond it
+    assert bad["alert_liquidated_at_entry"] and not good["alert_liquidated_at_entry"]
+    assert bad["liq_distance_pct"] == 0.0 and bad["stop_beyond_liq"]
+    for n in ("normal", "stressed", "tail"):
+        assert bad[f"liquidated_{n}"]
+        assert bad[f"p_liq_{n}"] == 1.0 and bad[f"p_stop_{n}"] == 1.0
+        assert bad[f"pnl_{n}_usd"] == pytest.approx(-(bad["margin_usd"]
+                                                      + bad["notional_usd"] * 0.0005))
+    assert bad["alert_count"] == sum(bool(bad[k]) for k in ALERTS)     # it is counted
+    s = 1 if side == "long" else -1
+    assert s * (good["entry_price"] - good["liquidation_price"]) > 0

@@ -45,6 +45,8 @@ class Sized:
         funding_usd: Funding paid over the horizon at the planned rate, USD (negative = earned).
         spike_usd: Funding over the horizon at the absolute rate, USD (what a scenario's funding
             multiplier scales on top of the planned funding).
+        at_entry: Liquidated at entry (SPEC §10): the tier's maintenance margin at the entry
+            notional, ``N·mmr − cum``, is at least the margin posted.
     """
 
     stop: F64
@@ -61,6 +63,7 @@ class Sized:
     risk_usd: F64
     funding_usd: F64
     spike_usd: F64
+    at_entry: NDArray[np.bool_]
 
 
 def scenario_move(sc: Scenario, sigma: F64) -> F64:
@@ -85,12 +88,16 @@ def size_rows(
     margin = notional / a.leverage + a.extra
     tiers = tier_arrays(a.venue_code, notional, venues)
     raw = liquidation_raw(a.s, a.entry, quantity, margin, tiers.mmr, tiers.cum, v.bybit)
-    has = (quantity > 0) & has_liquidation(raw, a.entry)
-    liq = np.where(has, raw, np.nan)
     with np.errstate(invalid="ignore"):
-        dist = np.where(has, np.maximum(a.s * (a.entry - liq) / a.entry, 0.0), np.inf)
+        at_entry = (quantity > 0) & (notional * tiers.mmr - tiers.cum >= margin)
+    has = (quantity > 0) & has_liquidation(raw, a.entry)
+    # Liquidated at entry: the formulas would put a long's price above its entry; it is the entry.
+    liq = np.where(at_entry, a.entry, np.where(has, raw, np.nan))
+    with np.errstate(invalid="ignore"):
+        dist = np.where(at_entry, 0.0, np.where(
+            has, np.maximum(a.s * (a.entry - liq) / a.entry, 0.0), np.inf))
     return Sized(stop, funding, delay, periods, notional, quantity, margin, liq, dist, tiers,
-                 loss, risk_usd, notional * funding, notional * periods * np.abs(a.f))
+                 loss, risk_usd, notional * funding, notional * periods * np.abs(a.f), at_entry)
 
 
 def _nan_if_inf(x: F64) -> F64:
@@ -139,6 +146,7 @@ def row_outputs(
         "alert_leverage_tier": (a.leverage > z.tiers.max_leverage * (1 + 1e-12))
         | z.tiers.overflow,
         "alert_leverage_safe": a.leverage > safe * (1 + 1e-12),
+        "alert_liquidated_at_entry": z.at_entry,
     }
 
 

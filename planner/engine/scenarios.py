@@ -134,10 +134,12 @@ def scenario_outputs(
         out[f"liquidated_{n}"] = calc.liquidated
         out[f"recovery_{n}_pct"] = rec
         if settings.tail_model == "student-t":
-            out[f"p_liq_{n}"] = to_liq.touch_t(horizon, settings.tail_dof)
-            out[f"p_stop_{n}"] = to_stop.touch_t(horizon, settings.tail_dof)
+            p_liq = to_liq.touch_t(horizon, settings.tail_dof)
+            p_stop = to_stop.touch_t(horizon, settings.tail_dof)
         else:
-            out[f"p_liq_{n}"] = to_liq.touch_within(horizon)
-            out[f"p_stop_{n}"] = to_stop.touch_within(horizon)
+            p_liq, p_stop = to_liq.touch_within(horizon), to_stop.touch_within(horizon)
+        # Liquidated at entry (SPEC §10): both are certain, whatever the stop.
+        out[f"p_liq_{n}"] = np.where(z.at_entry, 1.0, p_liq)
+        out[f"p_stop_{n}"] = np.where(z.at_entry, 1.0, p_stop)
     out["alert_ruin"] = ruin_any
     return out

@@ -98,7 +98,8 @@ def _liquidation(x: PlanExpr) -> dict[str, str]:
         "mmr_pct": f"INDEX(VenueMmrPct,{x.TROW})",
         "maintenance_amount_usd": f"INDEX(VenueMaintenanceAmountUsd,{x.TROW})",
         "maintenance_usd": f"{x.N}*{x.MMR}-{cum}",
-        "liquidation_price": f'IFERROR(IF({raw}>1E-9*{x.E},{raw},""),"")',
+        "liquidation_price": f'IF({c("alert_liquidated_at_entry")},{x.E},'
+                             f'IFERROR(IF({raw}>1E-9*{x.E},{raw},""),""))',
         "bankruptcy_price": f'IFERROR(IF({bankrupt}>0,{bankrupt},""),"")',
         "liq_distance_pct": f'IF({x.LP}="","",{x.DIST}*100)',
         "liq_distance_sigma": f'IF({x.LP}="","",{x.DIST}/{x.SIG})',
@@ -157,7 +158,7 @@ def _scenario(x: PlanExpr, n: str) -> dict[str, str]:
     costs = f"(2*{x.FEE}+2*({x.SLIP}*{p('slippage_mult')})+{c('delay_frac')}*{p('vol_mult')})"
     funding = f"{x.N}*{x.PERIODS}*({x.S}*{x.F}+({p('funding_mult')}-1)*ABS({x.F}))"
     loss = f"MAX(-{pnl},0)"
-    stop_price = c("stop_price")
+    stop_price, at_entry = c("stop_price"), c("alert_liquidated_at_entry")
     return {
         f"price_{n}": f"MAX({x.E}*(1-{x.S}*{move}),0)",
         f"liquidated_{n}": f'IF({x.LP}="",FALSE,AND({move}>={x.DIST},'
@@ -165,8 +166,9 @@ def _scenario(x: PlanExpr, n: str) -> dict[str, str]:
         f"pnl_{n}_usd": f"IF({liq},-({x.M}+{x.N}*{x.FEE}+{gas}*{p('gas_mult')}),"
                         f"-{x.N}*({exit_}+{costs})-{funding}-2*{gas}*{p('gas_mult')})",
         f"recovery_{n}_pct": f'IF({loss}>=Capital,"",{loss}/(Capital-{loss})*100)',
-        f"p_liq_{n}": f'IF({x.LP}="",0,{touch(x, x.LP, p("vol_mult"))})',
-        f"p_stop_{n}": f"IF({stop_price}>0,{touch(x, stop_price, p('vol_mult'))},0)",
+        f"p_liq_{n}": f'IF({at_entry},1,IF({x.LP}="",0,{touch(x, x.LP, p("vol_mult"))}))',
+        f"p_stop_{n}": f"IF({at_entry},1,IF({stop_price}>0,"
+                       f"{touch(x, stop_price, p('vol_mult'))},0))",
     }
 
 
@@ -179,6 +181,7 @@ def _alerts(x: PlanExpr) -> dict[str, str]:
         "alert_basis": f'IF({basis}="",0,ABS({basis}))>=BasisAlertPct',
         "alert_leverage_tier": f"OR({x.L}>{c('tier_max_leverage')}*(1+1E-12),{x.K}>={x.NT})",
         "alert_leverage_safe": f"{x.L}>{c('safe_leverage')}*(1+1E-12)",
+        "alert_liquidated_at_entry": f"AND({x.Q}>0,{c('maintenance_usd')}>={x.M})",
         "alert_heat": f"{TOTAL_HEAT}>HeatCapPct",
         "alert_ruin": f"OR({ruin})",
         "alert_count": "+".join(f"{c(k)}*1" for k in ALERTS),
