@@ -350,9 +350,26 @@ def delete_venue(plan: Plan, name: str) -> Edit:
 
 
 def add_tier(plan: Plan, row: int) -> Edit:
-    """Duplicate tier row ``row`` (edit its bound afterwards)."""
+    """Split tier row ``row`` in two (a copy below it; edit its figures afterwards).
+
+    Two tiers may not share a bound (SPEC §10), so the copy gets its own: between the tier's
+    bound ``B`` and the next tier's (``2·B`` below an unbounded tier). Splitting the unbounded
+    last tier bounds the original at twice the bound before it (1,000,000 USD when it is the
+    only tier) and keeps the copy unbounded.
+    """
     rows = venue_table(plan)
-    rows.insert(row + 1, dict(rows[row]))
+    tier = dict(rows[row])
+    name = tier["name"]
+    bound = tier["max_notional_usd"]
+    above = [r["max_notional_usd"] for r in rows if r["name"] == name
+             and r["max_notional_usd"] is not None and (bound is None or
+                                                        r["max_notional_usd"] > bound)]
+    if bound is None:
+        below = [b for r in rows if r["name"] == name and (b := r["max_notional_usd"]) is not None]
+        rows[row] = {**rows[row], "max_notional_usd": 2.0 * max(below) if below else 1e6}
+    else:
+        tier["max_notional_usd"] = (bound + min(above)) / 2 if above else 2.0 * bound
+    rows.insert(row + 1, tier)
     return _venues_edit(plan, rows)
 
 

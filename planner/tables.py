@@ -172,12 +172,19 @@ def scenario_rows(scenarios: Sequence[Scenario]) -> list[list[Any]]:
 
 def venues_from_rows(rows: Sequence[tuple[int, Mapping[str, Any]]],
                      sheet: str = "Venues") -> list[VenueProfile]:
-    """Build venue profiles from tier rows (profile fields on the first row of each profile)."""
+    """Build venue profiles from tier rows (profile fields on the first row of each profile).
+
+    Raises:
+        PlanError: Two names differ only in case (``V`` and ``v``: venue names are unique
+            case-insensitively, SPEC §10), two tiers of one venue share a bound, or a cell is
+            out of range; the sheet, row and column are named.
+    """
     profiles: dict[str, dict[str, Any]] = {}
     current: dict[str, Any] | None = None
     for row, cells in rows:
         name = str(cells.get("name") or "").strip()
         if name and (current is None or name != current["name"]):
+            _refuse_case_twin(name, profiles, sheet, row)
             current = profiles.setdefault(name, {"name": name, "tiers": [], "row": row})
             for k in _PROFILE_FIELDS[1:]:
                 if cells.get(k) not in (None, ""):
@@ -188,29 +195,53 @@ def venues_from_rows(rows: Sequence[tuple[int, Mapping[str, Any]]],
     return [_profile(p, sheet) for p in profiles.values()]
 
 
+def _refuse_case_twin(name: str, profiles: Mapping[str, Mapping[str, Any]], sheet: str,
+                      row: int) -> None:
+    twin = next((p for k, p in profiles.items() if k != name and k.lower() == name.lower()),
+                None)
+    if twin is not None:
+        raise PlanError(CellIssue(sheet, row, "name", f"venue {name!r} differs from "
+                                  f"{twin['name']!r} (row {twin['row']}) only in case: venue "
+                                  "names are unique whatever their case (rows would silently "
+                                  "use the other one's tiers); rename one"))
+
+
+def _refuse_equal_bounds(tiers: list[tuple[int, Tier]], name: str, sheet: str) -> None:
+    seen: dict[float, int] = {}
+    for r, t in tiers:
+        first = seen.setdefault(t.max_notional_usd, r)
+        if first != r:
+            bound = "unbounded" if math.isinf(t.max_notional_usd) else \
+                f"{t.max_notional_usd:,.0f} USD"
+            raise PlanError(CellIssue(sheet, r, "max_notional_usd", f"venue {name!r} has two "
+                                      f"tiers with the same bound ({bound}, rows {first} and "
+                                      f"{r}): each tier needs its own max_notional_usd"))
+
+
 def _profile(p: dict[str, Any], sheet: str) -> VenueProfile:
     row = p["row"]
     formula = str(p.get("formula", "binance")).strip().lower()
     if formula not in FORMULAS:
         raise PlanError(CellIssue(sheet, row, "formula",
                                   f"unknown formula {formula!r}; expected binance or bybit"))
-    tiers = []
+    tiers: list[tuple[int, Tier]] = []
     for r, cells in p["tiers"]:
         mx = cells.get("max_notional_usd")
-        tiers.append(Tier(
+        tiers.append((r, Tier(
             max_notional_usd=math.inf if mx in (None, "", "inf") else
             _number(mx, sheet, r, "max_notional_usd", 0.0, True),
             max_leverage=_number(cells.get("max_leverage"), sheet, r, "max_leverage", 1.0),
             mmr_pct=_number(cells.get("mmr_pct"), sheet, r, "mmr_pct", 0.0, True, 100.0),
             maintenance_amount_usd=_number(cells.get("maintenance_amount_usd") or 0.0, sheet, r,
-                                           "maintenance_amount_usd", 0.0)))
+                                           "maintenance_amount_usd", 0.0))))
+    _refuse_equal_bounds(tiers, p["name"], sheet)
     return VenueProfile(
         name=p["name"], formula=formula,
         taker_fee_pct=_number(p.get("taker_fee_pct", 0.05), sheet, row, "taker_fee_pct", 0.0),
         maker_fee_pct=_number(p.get("maker_fee_pct", 0.02), sheet, row, "maker_fee_pct", -1.0),
         funding_interval_hours=_number(p.get("funding_interval_hours", 8.0), sheet, row,
                                        "funding_interval_hours", 0.0, True),
-        tiers=tuple(sorted(tiers, key=lambda t: t.max_notional_usd)),
+        tiers=tuple(sorted((t for _, t in tiers), key=lambda t: t.max_notional_usd)),
         as_of=str(p.get("as_of") or ""), source=str(p.get("source") or ""))
 
 

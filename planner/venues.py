@@ -108,9 +108,15 @@ def shipped_venues() -> dict[str, VenueProfile]:
 
 
 def merge_venues(*groups: Iterable[VenueProfile]) -> dict[str, VenueProfile]:
-    """Merge profile groups by name; later groups win."""
+    """Merge profile groups by name, case-insensitively; later groups win.
+
+    A plan's ``binance`` replaces the shipped ``Binance`` (names are unique whatever their
+    case, SPEC §10), taking its spelling.
+    """
     out: dict[str, VenueProfile] = {}
     for g in groups:
         for v in g:
+            for old in [k for k in out if k.lower() == v.name.lower()]:
+                del out[old]
             out[v.name] = v
     return out

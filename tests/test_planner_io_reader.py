@@ -234,3 +234,48 @@ def test_a_loaded_plan_carries_no_per_row_objects_in_pandas_attrs(tmp_path):
     assert edited.trades.attrs == {} and edited.sheet_rows == plan.sheet_rows
     shorter, _ = apply(plan, DeleteRows((0,)))
     assert shorter.sheet_rows is None  # rows renumber once the sheet's rows moved
+
+
+def _venues_workbook(tmp_path, venue_rows, venue="Mine"):
+    def sheets(wb, ws):
+        v = wb.create_sheet("Venues")
+        v.append(["name", "formula", "max_notional_usd", "max_leverage", "mmr_pct"])
+        for r in venue_rows:
+            v.append(r)
+
+    return workbook(tmp_path / "venues.xlsx", ["Symbol", "Entry", "Vol % (daily)", "Venue"],
+                    ["BTC", 100, 3, venue], fill=sheets)
+
+
+def test_two_venues_that_differ_only_in_case_are_refused_naming_the_row(tmp_path):
+    path = _venues_workbook(tmp_path, [["V", "binance", None, 20, 1],
+                                       ["v", "binance", None, 50, 0.5]], venue="v")
+    with pytest.raises(PlanError) as err:
+        load_plan(path)
+    issue = err.value.issues[0]
+    assert (issue.sheet, issue.row, issue.column) == ("Venues", 3, "name")
+    assert "only in case" in issue.message and "'V' (row 2)" in issue.message
+
+
+def test_two_tiers_with_the_same_bound_are_refused(tmp_path):
+    path = _venues_workbook(tmp_path, [["Mine", "binance", 10_000, 20, 1],
+                                       ["Mine", None, 10_000, 10, 2],
+                                       ["Mine", None, None, 5, 5]])
+    with pytest.raises(PlanError) as err:
+        load_plan(path)
+    issue = err.value.issues[0]
+    assert (issue.row, issue.column) == (3, "max_notional_usd")
+    assert "same bound (10,000 USD, rows 2 and 3)" in issue.message
+    path = _venues_workbook(tmp_path, [["Mine", "binance", None, 20, 1],
+                                       ["Mine", None, None, 10, 2]])
+    with pytest.raises(PlanError, match="same bound \\(unbounded"):
+        load_plan(path)
+
+
+def test_a_sheet_venue_replaces_the_shipped_one_of_the_same_name_in_another_case(tmp_path):
+    path = _venues_workbook(tmp_path, [["binance", "binance", None, 7, 3]], venue="Binance")
+    plan = load_plan(path)
+    names = [n.lower() for n in plan.venues]
+    assert names.count("binance") == 1
+    assert plan.venues["binance"].tiers[0].max_leverage == 7
+    assert plan.trades["venue"].iat[0] == "binance"      # the row uses the sheet's tiers

@@ -161,6 +161,11 @@ def test_add_and_delete_venues_and_tiers():
         delete_tier(PLAN, generic)
     two, _ = apply(PLAN, add_tier(PLAN, generic))
     assert len(two.venues["Generic"].tiers) == 2
+    bounds = [t.max_notional_usd for t in two.venues["Generic"].tiers]
+    assert bounds == [1e6, float("inf")]                  # split: each tier its own bound
+    three, _ = apply(two, add_tier(two, generic))         # split the first: halfway up
+    assert [t.max_notional_usd for t in three.venues["Generic"].tiers] == [1e6, 2e6,
+                                                                           float("inf")]
     back, _ = apply(two, delete_tier(two, generic))
     assert len(back.venues["Generic"].tiers) == 1
     assert isinstance(add_tier(PLAN, generic), SetVenues)
