@@ -57,9 +57,10 @@ def baseline(trades) -> None:  # type: ignore[no-untyped-def]
 def baseline_exact(plan):  # type: ignore[no-untyped-def]
     """Notional, margin and liquidation price exactly as the spec defines them, nothing else.
 
-    Plain numpy, no engine code (SPEC §2 and §4): sizing by risk or margin with the row's stop,
-    venue fee, slippage, oracle delay and funding; the venue's tier by notional; both formula
-    families. ``tests/test_bench_baseline.py`` checks it gives the engine's three columns.
+    Plain numpy, no engine code (SPEC §2, §4 and §10): sizing by risk or margin with the row's
+    stop, venue fees (taker, or a maker entry), slippage, oracle delay and funding; the venue's
+    tier by notional; the three formula families; liquidated at entry.
+    ``tests/test_bench_baseline.py`` checks it gives the engine's three columns.
     Written for speed (branch-free side and tier choice), so that it is a demanding reference.
 
     The synthetic plans fill every input these numbers need, so no blank defaults apply.
@@ -78,11 +79,13 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
     codes, names = pd.factorize(t["venue"].to_numpy(object))
     venues = [plan.venues[n] for n in names]
     fee = np.array([v.taker_fee_pct / 100 for v in venues])[codes]
+    maker = np.array([v.maker_fee_pct / 100 for v in venues])[codes]
+    fees = fee + np.where(t["fee_mode"].to_numpy(object) == "maker", maker, fee)
     stop = t["stop_pct"].to_numpy(float) / 100
     stop = np.where(np.isnan(stop), st.stop_sigma * sig, stop)
     funding = s * t["funding_pct"].to_numpy(float) / 100 * st.horizon_hours / 8
     delay = sig * np.sqrt(t["oracle_delay_s"].to_numpy(float) / 86_400)
-    loss = stop + 2 * fee + 2 * t["slippage_bps"].to_numpy(float) / 10_000 + delay \
+    loss = stop + fees + 2 * t["slippage_bps"].to_numpy(float) / 10_000 + delay \
         + np.maximum(funding, 0)
     risk = st.capital_usd * t["risk_pct"].to_numpy(float) / 100
     by_risk = np.maximum(risk - 2 * t["gas_usd"].to_numpy(float), 0) / loss
@@ -95,10 +98,12 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
         tier += (codes == code) * below
     mmr = np.array([x.mmr_pct / 100 for x in flat])[tier]
     cum = np.array([x.maintenance_amount_usd for x in flat])[tier]
-    bybit = np.array([v.formula == "bybit" for v in venues])[codes]
-    lp = np.where(bybit, e - s * (m - (q * e * mmr - cum)) / q,
-                  (q * e - s * (m + cum)) / (q * (1 - s * mmr)))
-    return n, m, np.where(lp > 1e-9 * e, lp, np.nan)
+    family = np.array([("binance", "bybit", "okx").index(v.formula) for v in venues])[codes]
+    lp = np.select([family == 1, family == 2], [e - s * (m - (q * e * mmr - cum)) / q,
+                                                (e - s * m / q) / (1 - s * (mmr + fee))],
+                   (q * e - s * (m + cum)) / (q * (1 - s * mmr)))
+    lp = np.where(lp > 1e-9 * e, lp, np.nan)
+    return n, m, np.where(n * mmr - cum >= m, e, lp)  # liquidated at entry: the entry
 
 
 #: The largest plan the workbook reader opens (its row limit, planner.io.safety).

@@ -37,6 +37,7 @@ def synthetic_trades(n: int, seed: int = 1) -> pd.DataFrame:
         "gas_usd": np.where(rng.random(n) < 0.8, 0.0, rng.uniform(0, 2, n)),
         "extra_margin_usd": np.zeros(n),
         "sizing": np.array(["risk", "margin"], dtype=object)[(rng.random(n) < 0.1).astype(int)],
+        "fee_mode": np.array(["taker", "maker"], dtype=object)[(rng.random(n) < 0.2).astype(int)],
         "oracle_delay_s": np.where(rng.random(n) < 0.8, 0.0, rng.uniform(0, 5, n)),
         "notes": np.full(n, "", dtype=object),
     }

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-FORMULAS = ("binance", "bybit")
+#: Liquidation formula families (SPEC §2, §10); the position in this tuple is the engine's code.
+FORMULAS = ("binance", "bybit", "okx")
 TAIL_MODELS = ("student-t", "normal")
 SCENARIO_NAMES = ("normal", "stressed", "tail")
 DEFAULT_BUCKETS = ("market-making", "directional", "hedging")

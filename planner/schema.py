@@ -172,6 +172,10 @@ INPUTS: tuple[Column, ...] = (
         "risk: size so the loss at the stop equals the budget; margin: post the budget as "
         "isolated collateral and size = collateral × leverage.", default="risk",
         choices=("risk", "margin")),
+    _in("fee_mode", "Fee mode", "choice", "text",
+        "taker: entry and exit pay the venue's taker fee; maker: the entry rests as a limit "
+        "order (maker fee), the exit (stop) pays taker. Blank = taker.", default="taker",
+        choices=("taker", "maker")),
     _in("oracle_delay_s", "Oracle delay s", "float", "ratio",
         "Seconds between the market reaching a level and the venue acting on it. ≥ 0.",
         default=0.0, minimum=0.0, maximum=86_400.0, unit="s"),

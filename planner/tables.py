@@ -223,7 +223,8 @@ def _profile(p: dict[str, Any], sheet: str) -> VenueProfile:
     formula = str(p.get("formula", "binance")).strip().lower()
     if formula not in FORMULAS:
         raise PlanError(CellIssue(sheet, row, "formula",
-                                  f"unknown formula {formula!r}; expected binance or bybit"))
+                                  f"unknown formula {formula!r}; expected one of "
+                                  f"{', '.join(FORMULAS)}"))
     tiers: list[tuple[int, Tier]] = []
     for r, cells in p["tiers"]:
         mx = cells.get("max_notional_usd")

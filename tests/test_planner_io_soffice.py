@@ -43,13 +43,16 @@ RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def custom_venues() -> dict[str, VenueProfile]:
-    """Edited and invented profiles: bybit family with cum, bounded tiers, wildcard names."""
+    """Edited and invented profiles: bybit family with cum, the okx family, bounded tiers,
+    wildcard names."""
     return {
         "My*Venue?": VenueProfile("My*Venue?", "bybit", 0.06, 0.01, 4.0, (
             Tier(20_000.0, 50.0, 0.5, 0.0), Tier(200_000.0, 25.0, 1.0, 100.0),
             Tier(float("inf"), 10.0, 2.5, 3_100.0)), "2024-06-01", "edited by hand"),
         "Tiny": VenueProfile("Tiny", "binance", 0.04, 0.02, 8.0, (
             Tier(1_000.0, 20.0, 1.0, 0.0), Tier(5_000.0, 10.0, 2.0, 10.0)), "", ""),
+        "OKX-like": VenueProfile("OKX-like", "okx", 0.05, 0.02, 8.0, (
+            Tier(500_000.0, 100.0, 0.4, 0.0), Tier(float("inf"), 50.0, 1.0, 0.0)), "", ""),
         "Typo": VenueProfile("Typo", "binance", 0.05, 0.02, 8.0, (
             Tier(float("inf"), 20.0, 25.0, 0.0),), "", "mmr typed as 25 instead of 0.25"),
     }
@@ -84,6 +87,7 @@ def generated_plan(seed: int, n: int = 40) -> Plan:
         "gas_usd": np.where(rng.random(n) < 0.7, 0.0, np.round(rng.uniform(0, 5, n), 2)),
         "extra_margin_usd": np.where(rng.random(n) < 0.7, 0.0, np.round(rng.uniform(0, 500, n))),
         "sizing": pick(["risk", "risk", "risk", "margin"]),
+        "fee_mode": pick(["taker", "maker", ""]),
         "oracle_delay_s": np.where(rng.random(n) < 0.6, 0.0, np.round(rng.uniform(0, 8, n), 1)),
         "notes": pick(["", "+1", "-x", "plain note", "line\nbreak"]),
     }, index=range(2, n + 2))

@@ -184,7 +184,11 @@ def test_text_longer_than_a_cell_allows_is_refused_and_the_old_file_is_kept(tmp_
     long.loc[0, "notes"] = "x" * 40_000
     with pytest.raises(PlanError, match="32,767") as err:
         save_plan(sample.with_changes(trades=long), path)
-    assert (err.value.issues[0].row, err.value.issues[0].column) == (2, "R")
+    from planner.io.refs import column_letters
+    from planner.schema import INPUT_KEYS
+
+    notes = column_letters(INPUT_KEYS.index("notes"))          # the Notes column's letter
+    assert (err.value.issues[0].row, err.value.issues[0].column) == (2, notes)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.xlsx"]
 

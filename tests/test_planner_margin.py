@@ -63,8 +63,8 @@ def test_arrays_in_arrays_out():
 def test_bad_side_and_formula_are_refused():
     with pytest.raises(ValueError, match="side"):
         liquidation_price("sideways", 100, 1, 10, 0.01)
-    with pytest.raises(ValueError, match="formula"):
-        liquidation_price("long", 100, 1, 10, 0.01, formula="okx")
+    with pytest.raises(ValueError, match="formula must be one of .binance., .bybit., .okx."):
+        liquidation_price("long", 100, 1, 10, 0.01, formula="gate")
 
 
 @pytest.mark.parametrize("venue", list(shipped_venues()))
@@ -190,3 +190,45 @@ def test_a_row_whose_maintenance_reaches_its_margin_is_liquidated_at_entry(side,
     assert bad["alert_count"] == sum(bool(bad[k]) for k in ALERTS)     # it is counted
     s = 1 if side == "long" else -1
     assert s * (good["entry_price"] - good["liquidation_price"]) > 0
+
+
+@pytest.mark.parametrize(("side", "want"), [
+    # By hand: E = 50,000, Q = 0.1 (N = 5,000), M = 1,000 (5x), mmr 0.4 %, taker 0.05 %.
+    ("long", (50_000 - 1_000 / 0.1) / (1 - (0.004 + 0.0005))),     # 40,000 / 0.9955
+    ("short", (50_000 + 1_000 / 0.1) / (1 + (0.004 + 0.0005))),    # 60,000 / 1.0045
+])
+def test_okx_family_worked_example_by_hand(side, want):
+    lp = liquidation_price(side, 50_000, 0.1, 1_000, 0.004, formula="okx", taker_fee=0.0005)
+    assert lp == pytest.approx(want, rel=1e-12)
+    assert round(lp, 2) == (40_180.81 if side == "long" else 59_731.21)
+    # OKX's isolated margin ratio (margin + P&L) / (Q·P·(mmr + fee)) is exactly 100 % there.
+    s = 1 if side == "long" else -1
+    ratio = (1_000 + s * 0.1 * (lp - 50_000)) / (0.1 * lp * (0.004 + 0.0005))
+    assert ratio == pytest.approx(1.0, rel=1e-12)
+
+
+def test_the_okx_fee_moves_the_price_closer_and_other_families_ignore_it():
+    no_fee = liquidation_price("long", 50_000, 0.1, 1_000, 0.004, formula="okx")
+    fee = liquidation_price("long", 50_000, 0.1, 1_000, 0.004, formula="okx", taker_fee=0.0005)
+    assert fee > no_fee                                   # a long is liquidated sooner
+    for family in ("binance", "bybit"):
+        assert liquidation_price("long", 50_000, 0.1, 1_000, 0.004, formula=family,
+                                 taker_fee=0.0005) == liquidation_price(
+            "long", 50_000, 0.1, 1_000, 0.004, formula=family)
+
+
+def test_a_plan_on_an_okx_family_venue_uses_the_formula_with_the_venues_taker_fee():
+    import pandas as pd
+
+    from planner import Plan, Tier, VenueProfile, compute, shipped_venues, type_trades
+
+    okx = VenueProfile("OKX-like", "okx", 0.05, 0.02, 8.0, (Tier(float("inf"), 100.0, 0.4, 0.0),),
+                       "", "")
+    venues = {**shipped_venues(), okx.name: okx}
+    rows = pd.DataFrame([{"symbol": "BTC", "side": "short", "venue": "OKX-like",
+                          "entry_price": 50_000.0, "leverage": 10.0, "volatility_pct": 3.0,
+                          "risk_pct": 1.0}], index=[2])
+    r = compute(Plan(trades=type_trades(rows, venues), venues=venues)).rows.iloc[0]
+    want = liquidation_price("short", 50_000, r["quantity"], r["margin_usd"], 0.004,
+                             formula="okx", taker_fee=0.0005)
+    assert r["liquidation_price"] == pytest.approx(want, rel=1e-12)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from planner.model import Settings, VenueProfile
+from planner.model import FORMULAS, Settings, VenueProfile
 from planner.schema import INPUTS
 
 F64 = NDArray[np.float64]
@@ -34,6 +34,7 @@ class RowArrays:
         gas: Gas per transaction, USD.
         extra: Extra isolated margin, USD.
         by_margin: True where sizing = margin.
+        maker_entry: True where fee_mode = maker (the entry pays the maker fee).
         delay_s: Oracle delay, seconds.
         venue_code: Index into the venue list per row.
     """
@@ -52,6 +53,7 @@ class RowArrays:
     gas: F64
     extra: F64
     by_margin: NDArray[np.bool_]
+    maker_entry: NDArray[np.bool_]
     delay_s: F64
     venue_code: NDArray[np.intp]
 
@@ -113,6 +115,7 @@ def row_arrays(cols: Columns, settings: Settings, names: list[str]) -> RowArrays
         gas=_num(cols, "gas_usd", 0.0),
         extra=_num(cols, "extra_margin_usd", 0.0),
         by_margin=cols["sizing"] == "margin",
+        maker_entry=cols["fee_mode"] == "maker",
         delay_s=_num(cols, "oracle_delay_s", 0.0),
         venue_code=venue_codes(cols, settings, names),
     )
@@ -124,21 +127,26 @@ class VenueArrays:
 
     Attributes:
         fee: Taker fee, fraction.
+        maker: Maker fee, fraction (may be negative: a rebate).
         interval_h: Funding interval, hours.
-        bybit: True where the bybit formula family applies.
+        family: Formula family code per row: the index in :data:`planner.model.FORMULAS`
+            (0 binance, 1 bybit, 2 okx).
     """
 
     fee: F64
+    maker: F64
     interval_h: F64
-    bybit: NDArray[np.bool_]
+    family: NDArray[np.int8]
 
 
 def venue_arrays(codes: NDArray[np.intp], venues: list[VenueProfile]) -> VenueArrays:
     """Broadcast venue-level parameters to rows (unknown venue codes must be rejected before)."""
     fee = np.array([v.taker_fee_pct / 100.0 for v in venues] + [np.nan])
+    maker = np.array([v.maker_fee_pct / 100.0 for v in venues] + [np.nan])
     interval = np.array([v.funding_interval_hours for v in venues] + [np.nan])
-    bybit = np.array([v.formula == "bybit" for v in venues] + [False])
-    return VenueArrays(fee=fee[codes], interval_h=interval[codes], bybit=bybit[codes])
+    family = np.array([FORMULAS.index(v.formula) for v in venues] + [0], dtype=np.int8)
+    return VenueArrays(fee=fee[codes], maker=maker[codes], interval_h=interval[codes],
+                       family=family[codes])
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,10 @@ Formula families (SPEC §2), with ``s = +1`` long / ``−1`` short, ``Q`` quanti
 * ``binance`` (also dYdX with cum = 0, Hyperliquid with mmr = 1 / (2 × max leverage)):
   long ``(Q·E − M − cum) / (Q·(1 − mmr))``, short ``(Q·E + M + cum) / (Q·(1 + mmr))``;
 * ``bybit`` (classic, maintenance margin at the entry notional):
-  ``E − s·(M − (Q·E·mmr − cum)) / Q``.
+  ``E − s·(M − (Q·E·mmr − cum)) / Q``;
+* ``okx`` (also Gate; liquidation charges the taker fee ``t`` on top of maintenance, SPEC §10):
+  ``(E − s·M/Q) / (1 − s·(mmr + t))``. It solves OKX's isolated margin ratio
+  ``(M + s·Q·(P − E)) / (Q·P·(mmr + t)) = 1`` for the mark price ``P``.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ def side_sign(side: ArrayLike) -> NDArray[np.int8] | Any:
 
 def liquidation_raw(
     s: ArrayLike, entry: ArrayLike, quantity: ArrayLike, margin: ArrayLike,
-    mmr: ArrayLike, cum: ArrayLike, bybit: ArrayLike,
+    mmr: ArrayLike, cum: ArrayLike, family: ArrayLike, taker: ArrayLike = 0.0,
 ) -> F64:
     """Liquidation price by formula family before validity checks (fractions, not %).
 
@@ -58,22 +61,27 @@ def liquidation_raw(
         quantity: Quantity Q (> 0).
         margin: Isolated margin M, quote currency.
         mmr: Maintenance margin rate, fraction.
-        cum: Maintenance amount, quote currency.
-        bybit: True where the ``bybit`` family applies.
+        cum: Maintenance amount, quote currency (not used by ``okx``).
+        family: Family code per row, the index in :data:`planner.model.FORMULAS`
+            (0 binance, 1 bybit, 2 okx).
+        taker: Taker fee, fraction (used by ``okx`` only).
 
     Returns:
         Raw liquidation prices (may be ≤ 0 or NaN where Q = 0).
     """
-    s_, e, q, m, r, c = (np.asarray(x, dtype=float) for x in (s, entry, quantity, margin, mmr, cum))
+    s_, e, q, m, r, c, t = (np.asarray(x, dtype=float)
+                            for x in (s, entry, quantity, margin, mmr, cum, taker))
+    code = np.asarray(family)
     with np.errstate(divide="ignore", invalid="ignore"):
         fam_binance = (q * e - s_ * (m + c)) / (q * (1.0 - s_ * r))
         fam_bybit = e - s_ * (m - (q * e * r - c)) / q
-    return np.where(np.asarray(bybit, dtype=bool), fam_bybit, fam_binance)
+        fam_okx = (e - s_ * m / q) / (1.0 - s_ * (r + t))
+    return np.select([code == 1, code == 2], [fam_bybit, fam_okx], fam_binance)
 
 
 def liquidation_price(
     side: Any, entry: Any, quantity: Any, margin: Any, mmr: Any,
-    maintenance_amount: Any = 0.0, formula: str = "binance",
+    maintenance_amount: Any = 0.0, formula: str = "binance", taker_fee: Any = 0.0,
 ) -> Any:
     """Liquidation price of an isolated position (public API; scalars or arrays).
 
@@ -83,8 +91,11 @@ def liquidation_price(
         quantity: Position quantity (base units), > 0.
         margin: Isolated margin posted, quote currency.
         mmr: Maintenance margin rate as a fraction (0.004 = 0.4 %).
-        maintenance_amount: Tier maintenance amount (Binance cum / Bybit deduction), quote.
-        formula: ``"binance"`` or ``"bybit"``.
+        maintenance_amount: Tier maintenance amount (Binance cum / Bybit deduction), quote;
+            not used by ``okx``.
+        formula: ``"binance"``, ``"bybit"`` or ``"okx"``.
+        taker_fee: Taker fee as a fraction (0.0005 = 0.05 %), charged on top of the
+            maintenance rate by the ``okx`` family; ignored by the others.
 
     Returns:
         The liquidation price (float or array); ``nan`` where the position has none
@@ -94,10 +105,14 @@ def liquidation_price(
         >>> round(liquidation_price("long", 50_000, 0.02, 500, 0.004), 2)
         25100.4
     """
-    if formula not in ("binance", "bybit"):
-        raise ValueError(f"formula must be 'binance' or 'bybit', got {formula!r}")
+    from planner.model import FORMULAS
+
+    if formula not in FORMULAS:
+        raise ValueError(f"formula must be one of {', '.join(map(repr, FORMULAS))}, "
+                         f"got {formula!r}")
     s = side_sign(side)
-    lp = liquidation_raw(s, entry, quantity, margin, mmr, maintenance_amount, formula == "bybit")
+    lp = liquidation_raw(s, entry, quantity, margin, mmr, maintenance_amount,
+                         FORMULAS.index(formula), taker_fee)
     lp = np.where(has_liquidation(lp, entry), lp, np.nan)
     return float(lp) if lp.ndim == 0 else lp
 

@@ -47,6 +47,7 @@ class Sized:
             multiplier scales on top of the planned funding).
         at_entry: Liquidated at entry (SPEC §10): the tier's maintenance margin at the entry
             notional, ``N·mmr − cum``, is at least the margin posted.
+        fees: Entry plus exit fee, fraction of N (:func:`round_trip_fee`).
     """
 
     stop: F64
@@ -64,6 +65,7 @@ class Sized:
     funding_usd: F64
     spike_usd: F64
     at_entry: NDArray[np.bool_]
+    fees: F64
 
 
 def scenario_move(sc: Scenario, sigma: F64) -> F64:
@@ -79,7 +81,8 @@ def size_rows(
     periods = np.full(len(a.entry), settings.horizon_hours / FUNDING_QUOTE_HOURS)
     funding = a.s * a.f * periods
     delay = a.sigma * np.sqrt(a.delay_s / 86_400.0)
-    loss = stop + 2 * v.fee + 2 * a.slip + delay + np.maximum(funding, 0.0)
+    fees = round_trip_fee(a, v)
+    loss = stop + fees + 2 * a.slip + delay + np.maximum(funding, 0.0)
     risk_usd = settings.capital_usd * a.risk_pct / 100.0
     with np.errstate(divide="ignore", invalid="ignore"):
         by_risk = np.maximum(risk_usd - 2 * a.gas, 0.0) / loss
@@ -87,7 +90,7 @@ def size_rows(
         quantity = notional / a.entry
     margin = notional / a.leverage + a.extra
     tiers = tier_arrays(a.venue_code, notional, venues)
-    raw = liquidation_raw(a.s, a.entry, quantity, margin, tiers.mmr, tiers.cum, v.bybit)
+    raw = liquidation_raw(a.s, a.entry, quantity, margin, tiers.mmr, tiers.cum, v.family, v.fee)
     with np.errstate(invalid="ignore"):
         at_entry = (quantity > 0) & (notional * tiers.mmr - tiers.cum >= margin)
     has = (quantity > 0) & has_liquidation(raw, a.entry)
@@ -97,7 +100,17 @@ def size_rows(
         dist = np.where(at_entry, 0.0, np.where(
             has, np.maximum(a.s * (a.entry - liq) / a.entry, 0.0), np.inf))
     return Sized(stop, funding, delay, periods, notional, quantity, margin, liq, dist, tiers,
-                 loss, risk_usd, notional * funding, notional * periods * np.abs(a.f), at_entry)
+                 loss, risk_usd, notional * funding, notional * periods * np.abs(a.f), at_entry,
+                 fees)
+
+
+def round_trip_fee(a: RowArrays, v: VenueArrays) -> F64:
+    """Entry plus exit fee, fraction of N (SPEC §10).
+
+    The exit (a stop) always pays taker; the entry pays maker where ``fee_mode`` is ``maker``
+    (a resting limit order), else taker.
+    """
+    return v.fee + np.where(a.maker_entry, v.maker, v.fee)
 
 
 def _nan_if_inf(x: F64) -> F64:
@@ -138,7 +151,7 @@ def row_outputs(
         "funding_frac": z.funding,
         "delay_frac": z.delay,
         "funding_usd": -z.funding_usd,
-        "costs_usd": z.notional * (2 * v.fee + 2 * a.slip) + 2 * a.gas,
+        "costs_usd": z.notional * (z.fees + 2 * a.slip) + 2 * a.gas,
         "basis_pct": basis,
         "reward_risk": reward,
         "alert_funding": np.abs(a.funding_pct) >= settings.funding_alert_pct,

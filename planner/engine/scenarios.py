@@ -43,7 +43,7 @@ def scenario_costs(sc: Scenario, a: RowArrays, v: VenueArrays, z: Sized) -> Scen
     """Costs of scenario ``sc`` for every row."""
     slip = a.slip * sc.slippage_mult
     funding = z.funding_usd + (sc.funding_mult - 1.0) * z.spike_usd
-    exit_costs = 2 * v.fee + 2 * slip + z.delay * sc.vol_mult
+    exit_costs = z.fees + 2 * slip + z.delay * sc.vol_mult
     return ScenarioCosts(scenario_move(sc, a.sigma), slip, 2 * a.gas * sc.gas_mult, funding,
                          exit_costs)
 

@@ -53,8 +53,11 @@ class PlanExpr:
                 key = f'SUBSTITUTE({key},"{ch}","~{ch}")'
         self.VROW = f"MATCH({key},VenueName,0)"
         self.FEE = f"(INDEX(VenueTakerFeePct,{self.VROW})/100)"
+        maker = f"(INDEX(VenueMakerFeePct,{self.VROW})/100)"
+        # Entry + exit fee: the exit always pays taker; a maker entry pays the maker fee.
+        self.FEES = f'({self.FEE}+IF({c("fee_mode")}="maker",{maker},{self.FEE}))'
         self.PERIODS = "(HorizonHours/8)"
-        self.BYBIT = f'INDEX(VenueFormula,{self.VROW})="bybit"'
+        self.FAMILY = f"INDEX(VenueFormula,{self.VROW})"
         self.NT = f"SUMPRODUCT(--(VenueName={venue}))"
         self.K = (f"SUMPRODUCT((VenueName={venue})*ISNUMBER(VenueMaxNotionalUsd)"
                   f"*(VenueMaxNotionalUsd<{self.N}))")
@@ -76,7 +79,7 @@ def _sizing(x: PlanExpr) -> dict[str, str]:
     return {
         "risk_usd": f"Capital*{c('risk_pct')}/100",
         "stop_pct_used": f"{x.STOP}*100",
-        "loss_frac": f"{x.STOP}+2*{x.FEE}+2*{x.SLIP}+{c('delay_frac')}"
+        "loss_frac": f"{x.STOP}+{x.FEES}+2*{x.SLIP}+{c('delay_frac')}"
                      f"+MAX({c('funding_frac')},0)",
         "notional_usd": f'IF({c("sizing")}="margin",{risk}*{x.L},'
                         f"MAX({risk}-2*{c('gas_usd')},0)/{loss})",
@@ -90,8 +93,10 @@ def _sizing(x: PlanExpr) -> dict[str, str]:
 def _liquidation(x: PlanExpr) -> dict[str, str]:
     c = x.c
     cum = c("maintenance_amount_usd")
-    raw = (f"IF({x.BYBIT},{x.E}-{x.S}*({x.M}-({x.Q}*{x.E}*{x.MMR}-{cum}))/{x.Q},"
-           f"({x.Q}*{x.E}-{x.S}*({x.M}+{cum}))/({x.Q}*(1-{x.S}*{x.MMR})))")
+    okx = f"({x.E}-{x.S}*{x.M}/{x.Q})/(1-{x.S}*({x.MMR}+{x.FEE}))"
+    raw = (f'IF({x.FAMILY}="bybit",{x.E}-{x.S}*({x.M}-({x.Q}*{x.E}*{x.MMR}-{cum}))/{x.Q},'
+           f'IF({x.FAMILY}="okx",{okx},'
+           f"({x.Q}*{x.E}-{x.S}*({x.M}+{cum}))/({x.Q}*(1-{x.S}*{x.MMR}))))")
     bankrupt = f"{x.E}-{x.S}*{x.M}/{x.Q}"
     return {
         "tier_max_leverage": f"INDEX(VenueMaxLeverage,{x.TROW})",
@@ -117,7 +122,7 @@ def _bands_costs(x: PlanExpr) -> dict[str, str]:
         "funding_frac": f"{x.S}*{x.F}*{x.PERIODS}",
         "delay_frac": f"{x.SIG}*SQRT({c('oracle_delay_s')}/86400)",
         "funding_usd": f"-{x.N}*{c('funding_frac')}",
-        "costs_usd": f"{x.N}*(2*{x.FEE}+2*{x.SLIP})+2*{c('gas_usd')}",
+        "costs_usd": f"{x.N}*({x.FEES}+2*{x.SLIP})+2*{c('gas_usd')}",
         "basis_pct": f'IF({index}="","",({x.E}-{index})/{index}*100)',
         "reward_risk": f'IF({target}="","",({target}/100)/{x.STOP})',
     }
@@ -155,7 +160,7 @@ def _scenario(x: PlanExpr, n: str) -> dict[str, str]:
     liq, pnl = c(f"liquidated_{n}"), c(f"pnl_{n}_usd")
     gas = c("gas_usd")
     exit_ = f"IF(OR({p('gap')},{move}<{x.STOP}),{move},{x.STOP})"
-    costs = f"(2*{x.FEE}+2*({x.SLIP}*{p('slippage_mult')})+{c('delay_frac')}*{p('vol_mult')})"
+    costs = f"({x.FEES}+2*({x.SLIP}*{p('slippage_mult')})+{c('delay_frac')}*{p('vol_mult')})"
     funding = f"{x.N}*{x.PERIODS}*({x.S}*{x.F}+({p('funding_mult')}-1)*ABS({x.F}))"
     loss = f"MAX(-{pnl},0)"
     stop_price, at_entry = c("stop_price"), c("alert_liquidated_at_entry")

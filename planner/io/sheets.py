@@ -27,7 +27,7 @@ from planner.io.package import Formats, SheetSpec
 from planner.io.sheetdata import Block, Col
 from planner.io.sheetread import column_letters
 from planner.io.styles import SPARE_ROWS, header_format, table_frame, values_format
-from planner.model import SCENARIO_NAMES, TAIL_MODELS, Plan
+from planner.model import FORMULAS, SCENARIO_NAMES, TAIL_MODELS, Plan
 from planner.tables import SCENARIO_HEADER, VENUE_HEADER, scenario_rows, settings_rows, venue_rows
 
 GAP_TRUE = ('"yes"', '"y"', '"true"', '"1"', "TRUE", "1")
@@ -117,7 +117,7 @@ def venues_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
                      "upper bound.", {"x_scale": 2.0})
     formula_col = VENUE_HEADER.index("formula")
     ws.data_validation(1, formula_col, last - 1, formula_col,
-                       {"validate": "list", "source": ["binance", "bybit"]})
+                       {"validate": "list", "source": list(FORMULAS)})
     table_frame(ws, VENUE_HEADER, len(rows), wide=[VENUE_HEADER.index("source")])
     return SheetSpec("Venues", ws, blocks)
 

@@ -22,7 +22,7 @@ _CENTER = Qt.AlignmentFlag.AlignCenter
 
 #: Columns hidden on first start (a view preference, not a schema fact).
 HIDDEN_BY_DEFAULT = frozenset({
-    "slippage_bps", "gas_usd", "extra_margin_usd", "sizing", "oracle_delay_s",
+    "slippage_bps", "gas_usd", "extra_margin_usd", "sizing", "fee_mode", "oracle_delay_s",
     "stop_pct_used", "stop_beyond_liq", "loss_frac", "quantity", "safe_leverage", "stop_price",
     "funding_usd", "tier_max_leverage",
     "mmr_pct", "maintenance_amount_usd", "maintenance_usd", "bankruptcy_price",
