@@ -184,6 +184,19 @@ def _text(v: Any) -> str:
     return str(v).strip() if not isinstance(v, str) else v.strip()
 
 
+def case_twins(venues: Iterable[str]) -> list[CellIssue]:
+    """Issues for venue names that differ only in case (unique case-insensitively, SPEC §10)."""
+    seen: dict[str, str] = {}
+    out = []
+    for name in venues:
+        first = seen.setdefault(name.lower(), name)
+        if first != name:
+            out.append(CellIssue("Venues", None, "name", f"venues {first!r} and {name!r} differ "
+                                 "only in case: venue names are unique whatever their case; "
+                                 "rename one"))
+    return out
+
+
 def type_trades(
     raw: pd.DataFrame, venues: Mapping[str, VenueProfile], *, sheet: str = "Plan",
     headers: Mapping[str, str] | None = None,
@@ -201,10 +214,12 @@ def type_trades(
         The typed frame (schema order, RangeIndex).
 
     Raises:
-        PlanError: One or more cells are bad; every issue names sheet, row and column.
+        PlanError: One or more cells are bad; every issue names sheet, row and column. Two
+            venue profiles whose names differ only in case are refused too (a row naming
+            either would silently get one of them).
     """
     headers = dict(headers or {})
-    issues: list[CellIssue] = []
+    issues: list[CellIssue] = case_twins(venues)
     for key in INPUT_KEYS:
         if BY_KEY[key].required and key not in raw:
             issues.append(CellIssue(sheet, 1, BY_KEY[key].header, "required column is missing"))

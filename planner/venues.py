@@ -54,12 +54,20 @@ def tier_from_dict(d: dict[str, Any]) -> Tier:
 
 
 def profile_from_dict(d: dict[str, Any]) -> VenueProfile:
-    """Build a :class:`VenueProfile` from a JSON mapping, checking its formula family."""
+    """Build a :class:`VenueProfile` from a JSON mapping, checking its formula family.
+
+    Raises:
+        ValueError: An unknown formula family, or two tiers with the same bound (SPEC §10).
+    """
     formula = str(d.get("formula", "binance")).lower()
     if formula not in FORMULAS:
         raise ValueError(f"venue {d.get('name')!r}: unknown formula {formula!r}")
     tiers = tuple(sorted((tier_from_dict(t) for t in d["tiers"]),
                          key=lambda t: t.max_notional_usd))
+    bounds = [t.max_notional_usd for t in tiers]
+    if len(set(bounds)) != len(bounds):
+        raise ValueError(f"venue {d.get('name')!r}: two tiers share a bound "
+                         f"({sorted(b for b in bounds if bounds.count(b) > 1)[0]:,.0f} USD)")
     return VenueProfile(
         name=str(d["name"]),
         formula=formula,

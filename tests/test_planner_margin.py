@@ -232,3 +232,26 @@ def test_a_plan_on_an_okx_family_venue_uses_the_formula_with_the_venues_taker_fe
     want = liquidation_price("short", 50_000, r["quantity"], r["margin_usd"], 0.004,
                              formula="okx", taker_fee=0.0005)
     assert r["liquidation_price"] == pytest.approx(want, rel=1e-12)
+
+
+def test_a_venue_file_with_two_tiers_of_the_same_bound_is_refused():
+    from planner.venues import profile_from_dict
+
+    tier = {"max_notional_usd": 50_000, "max_leverage": 20, "mmr_pct": 1}
+    with pytest.raises(ValueError, match="two tiers share a bound \\(50,000 USD\\)"):
+        profile_from_dict({"name": "X", "tiers": [tier, {**tier, "max_leverage": 10}]})
+
+
+def test_a_plan_built_in_code_with_venues_differing_only_in_case_is_refused():
+    from dataclasses import replace
+
+    import pandas as pd
+
+    from planner import PlanError, type_trades
+
+    venues = shipped_venues()
+    venues = {**venues, "binance": replace(venues["Binance"], name="binance")}
+    raw = pd.DataFrame([{"symbol": "BTC", "venue": "Binance", "entry_price": 1.0,
+                         "volatility_pct": 1.0}], index=[2])
+    with pytest.raises(PlanError, match="'Binance' and 'binance' differ only in case"):
+        type_trades(raw, venues)
