@@ -194,3 +194,80 @@ def test_a_journal_export_into_a_workbook_keeps_the_users_sheets(tmp_path):
     assert out.sheetnames == ["Review notes", "Journal"]
     assert out["Review notes"]["A1"].value == "cut the losers faster"
     assert len(load_journal(path).frame) == 2
+
+
+def _rewrite(path, part, change):
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    members[part] = change(members[part].decode()).encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+
+
+def _xlsxwriter_book(path):
+    """A workbook as Excel writes it: text in the shared-strings table, rich text, a formula."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Desk notes")
+    bold = wb.add_format({"bold": True, "font_color": "#C00000"})
+    ws.write("A1", "Checklist", bold)
+    ws.write("A2", "size down on CPI days")
+    ws.write("A3", "size down on CPI days")                 # one shared string, used twice
+    ws.write_rich_string("A4", "plain ", bold, "bold", " tail")
+    ws.write_formula("B1", '=A1&"!"', None, "Checklist!")
+    wb.close()
+    return path
+
+
+def test_shared_strings_of_the_users_sheet_are_carried_as_text(tmp_path):
+    path = _xlsxwriter_book(tmp_path / "plan.xlsx")
+    assert b"sharedStrings" in zipfile.ZipFile(path).read("[Content_Types].xml")
+    save_plan(sample_plan(), path)
+    save_plan(load_plan(path), path)                        # and again, from our own file
+    notes = load_workbook(path)["Desk notes"]
+    assert notes["A1"].value == "Checklist" and notes["A1"].font.b
+    assert notes["A2"].value == notes["A3"].value == "size down on CPI days"
+    assert notes["A4"].value == "plain bold tail"
+    assert notes["B1"].value == '=A1&"!"'
+    assert load_workbook(path, data_only=True)["Desk notes"]["B1"].value == "Checklist!"
+
+
+def test_a_shared_string_index_out_of_range_keeps_the_cell_empty_instead_of_failing(tmp_path):
+    path = _xlsxwriter_book(tmp_path / "plan.xlsx")
+    _rewrite(path, "xl/worksheets/sheet1.xml",
+             lambda xml: xml.replace('t="s"><v>0</v>', 't="s"><v>99999</v>', 1))
+    save_plan(sample_plan(), path)
+    notes = load_workbook(path)["Desk notes"]
+    assert notes["A1"].value in (None, "")                  # nothing to show
+    assert notes["A2"].value == "size down on CPI days"     # the rest is kept
+
+
+def test_saving_through_a_symlink_keeps_the_targets_sheets_and_the_link(tmp_path):
+    real = hand_made(tmp_path / "real.xlsx")
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    save_plan(load_plan(link), link)
+    assert link.is_symlink()
+    assert_kept(real)
+
+
+def test_a_users_sheet_with_a_drawing_is_kept_without_the_drawing(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    path = tmp_path / "plan.xlsx"
+    save_plan(sample_plan(), path)
+    wb = load_workbook(path)
+    ws = wb.create_sheet("Chart data")
+    for i in range(1, 5):
+        ws.append([i, i * i])
+    chart = BarChart()
+    chart.add_data(Reference(ws, min_col=2, min_row=1, max_row=4))
+    ws.add_chart(chart, "D2")
+    wb.save(path)
+    save_plan(load_plan(path), path)
+    out = load_workbook(path)
+    assert [c.value for c in out["Chart data"]["B"]] == [1, 4, 9, 16]    # the data stays
+    assert not out["Chart data"]._charts                                  # the chart does not
+    assert load_plan(path) == sample_plan()
