@@ -103,10 +103,18 @@ def test_a_character_device_is_written_in_place_not_replaced(plan):
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
 
-def test_csv_to_standard_output_with_a_dash(plan):
+def test_csv_to_standard_output_with_a_dash_is_pure_csv(plan):
+    import csv
+    import io
+
     res = run("compute", str(plan), "--csv", "-")
     assert res.returncode == 0, res.stderr
-    assert res.stdout.splitlines()[0].startswith("symbol,")
+    rows = list(csv.reader(io.StringIO(res.stdout)))
+    assert rows[0][0] == "symbol" and len(rows) == 13          # header + 12 trades, nothing else
+    assert {len(r) for r in rows} == {len(rows[0])}
+    assert "12 trades" in res.stderr                           # the summary is still shown
+    both = run("compute", str(plan), "--csv", "-", "--json")
+    assert both.returncode != 0 and "both write to standard output" in both.stderr
 
 
 def test_a_multi_file_report_that_fails_halfway_leaves_nothing_and_names_the_file(plan, tmp_path):
@@ -158,3 +166,12 @@ def test_check_outputs_names_output_and_input(tmp_path):
                                             r"plan workbook"):
         check_outputs([plan], {"plan workbook": plan, "journal": None})
     check_outputs([tmp_path / "other.csv"], {"plan workbook": plan})
+
+
+def test_journal_export_to_standard_output_is_pure_csv(tmp_path):
+    journal = tmp_path / "j.sqlite3"
+    res = run("journal", "--journal", str(journal), "export", "-")
+    assert res.returncode == 0, res.stderr
+    assert len(res.stdout.splitlines()) == 1             # the header of an empty journal, only
+    assert res.stdout.startswith("opened_at,closed_at,symbol,")
+    assert "trade(s) written" in res.stderr and "trade(s) written" not in res.stdout

@@ -34,8 +34,12 @@ def run(args: argparse.Namespace) -> int:
     from planner.cli import fail, load_checked
     from planner.csvout import frame_to_csv
     from planner.jsonout import dumps, results_dict
-    from planner.paths import OutputRefused, check_outputs, refuse_workbook_suffix
+    from planner.paths import OutputRefused, check_outputs, refuse_workbook_suffix, stream_fd
 
+    to_stdout = bool(args.csv) and stream_fd(args.csv) == 1
+    if to_stdout and args.json:
+        return fail("--csv - and --json would both write to standard output; send the CSV to "
+                    "a file")
     if args.csv:
         try:
             refuse_workbook_suffix(args.csv, "--csv")
@@ -53,6 +57,6 @@ def run(args: argparse.Namespace) -> int:
             return fail(f"cannot write {args.csv}: {exc.strerror or exc}")
     if args.json:
         sys.stdout.write(dumps(results_dict(plan, results)) + "\n")
-    else:
-        print(summary(results))
+    else:  # the CSV owns standard output when it goes there: the summary goes to stderr
+        print(summary(results), file=sys.stderr if to_stdout else sys.stdout)
     return 0

@@ -177,7 +177,7 @@ def _export(args: argparse.Namespace) -> int:
     from planner.journal.csvio import write_journal_csv
     from planner.journal.derive import derive
     from planner.journal.location import journal_path
-    from planner.paths import check_outputs, refuse_workbook_suffix
+    from planner.paths import check_outputs, refuse_workbook_suffix, stream_fd
 
     workbook = Path(args.out).suffix.lower() in (".xlsx", ".xlsm")
     if not workbook:
@@ -194,7 +194,8 @@ def _export(args: argparse.Namespace) -> int:
             write_journal_csv(trades, args.out)
     except OSError as exc:
         raise ValueError(f"cannot write {args.out}: {exc.strerror or exc}") from None
-    print(f"{args.out}: {len(trades)} trade(s) written")
+    stream = stream_fd(args.out) is not None        # the CSV owns standard output then
+    print(f"{args.out}: {len(trades)} trade(s) written", file=sys.stderr if stream else sys.stdout)
     return 0
 
 
