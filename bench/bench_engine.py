@@ -71,6 +71,8 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
     import numpy as np
     import pandas as pd
 
+    from planner.model import FORMULAS
+
     t, st = plan.trades, plan.settings
     e = t["entry_price"].to_numpy(float)
     lev = t["leverage"].to_numpy(float)
@@ -98,7 +100,7 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
         tier += (codes == code) * below
     mmr = np.array([x.mmr_pct / 100 for x in flat])[tier]
     cum = np.array([x.maintenance_amount_usd for x in flat])[tier]
-    family = np.array([("binance", "bybit", "okx").index(v.formula) for v in venues])[codes]
+    family = np.array([FORMULAS.index(v.formula) for v in venues])[codes]  # 1 bybit, 2 okx
     lp = np.select([family == 1, family == 2], [e - s * (m - (q * e * mmr - cum)) / q,
                                                 (e - s * m / q) / (1 - s * (mmr + fee))],
                    (q * e - s * (m + cum)) / (q * (1 - s * mmr)))

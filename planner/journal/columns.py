@@ -14,22 +14,19 @@ from __future__ import annotations
 import datetime as _dt
 
 from planner.model import DEFAULT_BUCKETS, SIDES
-from planner.schema import Column
+from planner.schema import BY_KEY, MAX_PRICE, MAX_USD, Column
 
 #: No trade closes before 2009-01-01 (the first bitcoin block was mined on 3 January 2009).
 EARLIEST_TIME = _dt.datetime(2009, 1, 1, tzinfo=_dt.UTC)
 #: How far past the computer's clock a time may be (clock skew, a venue's timezone slip).
 FUTURE_SLACK = _dt.timedelta(days=1)
-#: Largest price, quote currency (``0 < price ≤ MAX_PRICE``).
-MAX_PRICE = 1e12
+# Prices (``0 < price ≤ MAX_PRICE``) and USD amounts (fees, funding and reported P&L within
+# ``±MAX_USD``, 1R in ``(0, MAX_USD]``) share the plan's bounds (planner.schema).
 #: Largest quantity, base units (``0 < quantity ≤ MAX_QUANTITY``).
 MAX_QUANTITY = 1e12
-#: Largest USD amount: fees, funding and reported P&L within ``±MAX_USD``, 1R in ``(0, MAX_USD]``.
-MAX_USD = 1e12
-#: Largest leverage (as the plan).
-MAX_LEVERAGE = 1000.0
-#: Largest σ at plan time, % daily (as the plan).
-MAX_VOL_PCT = 1000.0
+#: Largest leverage and σ at plan time: the plan's own bounds.
+MAX_LEVERAGE = BY_KEY["leverage"].maximum
+MAX_VOL_PCT = BY_KEY["volatility_pct"].maximum
 
 
 def time_range(now: _dt.datetime | None = None) -> tuple[_dt.datetime, _dt.datetime]:
