@@ -114,6 +114,60 @@ class Tier:
     maintenance_amount_usd: float = 0.0
 
 
+#: Quote-currency and contract suffixes dropped from a row's symbol to find its instrument
+#: (``BTCUSDT``, ``BTC-PERP``, ``BTC/USDC:USDC``, ``BTC-USDT-SWAP`` all name ``BTC``), longest
+#: first.
+QUOTE_SUFFIXES = ("USDT", "USDC", "BUSD", "PERP", "USD")
+#: Characters that end the base of a symbol (``BTC-PERP``, ``BTC/USDC:USDC``, ``BTC_USDT``).
+SYMBOL_SEPARATORS = ("/", ":", "-", "_", " ")
+
+
+def base_symbol(symbol: object) -> str:
+    """The base coin a row's symbol names, upper case (SPEC §10).
+
+    The text is cut at the first separator (``/ : - _`` or a space), then one quote suffix
+    (:data:`QUOTE_SUFFIXES`) is dropped from its end unless nothing would remain:
+    ``"btcusdt"`` → ``BTC``, ``"SOL-PERP"`` → ``SOL``, ``"ETH/USDC:USDC"`` → ``ETH``,
+    ``"1000PEPEUSDT"`` → ``1000PEPE``, ``"USDT"`` → ``USDT``. The workbook's live formula for
+    the ``Instrument`` column applies the same rule.
+    """
+    text = str(symbol or "").strip().upper()
+    cut = min((i for i in (text.find(c) for c in SYMBOL_SEPARATORS) if i >= 0), default=len(text))
+    head = text[:cut]
+    for suffix in QUOTE_SUFFIXES:
+        if len(head) > len(suffix) and head.endswith(suffix):
+            return head[: -len(suffix)]
+    return head
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """One symbol's contract rules on a venue (SPEC §10).
+
+    Attributes:
+        symbol: Base coin, upper case (``BTC``, ``SOL``); rows match it through
+            :func:`base_symbol`.
+        tiers: The symbol's own margin tier table (a copy of the venue's default table where
+            the venue publishes none), sorted by ``max_notional_usd``.
+        tick_size: Price increment, quote currency (0 = prices are not rounded).
+        lot_step: Quantity increment, base units (0 = quantities are not rounded). Contract
+            venues fold the face value in (OKX: ``ctVal × lotSz``).
+        min_notional_usd: Smallest order value the venue accepts, USD (0 = none beyond one lot).
+        funding_interval_hours: Hours between funding payments on this symbol.
+        as_of: Date (ISO) the numbers are from.
+        source: Where the numbers come from (document titles, no link), and what is unconfirmed.
+    """
+
+    symbol: str
+    tiers: tuple[Tier, ...]
+    tick_size: float = 0.0
+    lot_step: float = 0.0
+    min_notional_usd: float = 0.0
+    funding_interval_hours: float = 8.0
+    as_of: str = ""
+    source: str = ""
+
+
 @dataclass(frozen=True)
 class VenueProfile:
     """A venue's margin rules as used by the engine.
@@ -124,9 +178,14 @@ class VenueProfile:
         taker_fee_pct: Taker fee per fill, %.
         maker_fee_pct: Maker fee per fill, %.
         funding_interval_hours: Hours between funding payments.
-        tiers: Tier table, sorted by ``max_notional_usd``.
+        tiers: Default tier table (symbols without an instrument of their own), sorted by
+            ``max_notional_usd``.
         as_of: Date (ISO) the tier numbers were taken from; never a claim they are current.
         source: Where the numbers come from (a document title, no link).
+        tick_size: Default price increment (0 = none), for symbols without an instrument.
+        lot_step: Default quantity increment (0 = none).
+        min_notional_usd: Default minimum order value, USD (0 = none).
+        instruments: Per-symbol rules, each with its own tiers (SPEC §10).
     """
 
     name: str
@@ -137,11 +196,29 @@ class VenueProfile:
     tiers: tuple[Tier, ...] = (Tier(float("inf"), 100.0, 0.5, 0.0),)
     as_of: str = ""
     source: str = ""
+    tick_size: float = 0.0
+    lot_step: float = 0.0
+    min_notional_usd: float = 0.0
+    instruments: tuple[Instrument, ...] = ()
 
     @property
     def max_leverage(self) -> float:
         """Highest leverage the venue allows at any size (the first tier's)."""
         return max(t.max_leverage for t in self.tiers)
+
+    def instrument(self, symbol: object) -> Instrument | None:
+        """The instrument a row's symbol names on this venue, or ``None`` (the default)."""
+        base = base_symbol(symbol)
+        return next((i for i in self.instruments if i.symbol == base), None)
+
+    def default_instrument(self) -> Instrument:
+        """The venue's defaults as an instrument with a blank symbol."""
+        return Instrument("", self.tiers, self.tick_size, self.lot_step, self.min_notional_usd,
+                          self.funding_interval_hours, self.as_of, self.source)
+
+    def markets(self) -> tuple[Instrument, ...]:
+        """The default (blank symbol) followed by the venue's instruments."""
+        return (self.default_instrument(), *self.instruments)
 
 
 GENERIC_VENUE = VenueProfile(

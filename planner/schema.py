@@ -213,14 +213,23 @@ def _scenario_outputs() -> tuple[Column, ...]:
 OUTPUTS: tuple[Column, ...] = (
     _out("risk_usd", "Risk $", "sizing", "usd", "C × risk % / 100: the row's budget (1R).",
          unit="USD"),
+    _out("risk_used_usd", "Risk used $", "sizing", "usd2",
+         "Loss at the stop after the quantity is rounded down to the lot step: "
+         "N × loss at stop + 2·gas, USD (at most Risk $ when sizing by risk).", unit="USD"),
+    _out("instrument", "Instrument", "sizing", "text",
+         "The venue instrument whose tiers, tick, lot step and minimum order the row uses "
+         "(its symbol without the quote suffix: BTCUSDT → BTC); blank = the venue's default "
+         "table.", dtype="text"),
     _out("stop_pct_used", "Stop % used", "sizing", "pct",
          "Stop distance used: Stop % or stop_sigma × σ.", unit="%"),
     _out("loss_frac", "Loss at stop", "sizing", "frac",
          "stop + 2·fee + 2·slippage + oracle-delay slip + funding paid, fraction of notional."),
     _out("notional_usd", "Notional $", "sizing", "usd",
-         "Position size N: budget / loss at stop (risk sizing) or budget × leverage (margin).",
+         "Position size N = Q × E: budget / loss at stop (risk sizing) or budget × leverage "
+         "(margin), after rounding Q to the lot step.",
          unit="USD"),
-    _out("quantity", "Quantity", "sizing", "qty", "Q = N / E, contracts of the base asset."),
+    _out("quantity", "Quantity", "sizing", "qty",
+         "Q: the budget's size / E rounded down to the instrument's lot step, base units."),
     _out("margin_usd", "Margin $", "sizing", "usd",
          "Isolated margin M = N / L + extra margin.", unit="USD"),
     _out("safe_leverage", "Safe leverage", "sizing", "lev",
@@ -234,7 +243,8 @@ OUTPUTS: tuple[Column, ...] = (
     _out("maintenance_usd", "Maintenance $", "liquidation", "usd2",
          "N × mmr − maintenance amount, USD.", unit="USD"),
     _out("liquidation_price", "Liq. price", "liquidation", "price",
-         "Liquidation price by the venue's formula and tier; blank = none.", unit="quote"),
+         "Liquidation price by the venue's formula and tier, on the tick away from the "
+         "position; blank = none.", unit="quote"),
     _out("bankruptcy_price", "Bankruptcy", "liquidation", "price",
          "E − s·M/Q: where the margin is gone; blank = none.", unit="quote"),
     _out("liq_distance_pct", "Liq. dist %", "liquidation", "pct",
@@ -243,10 +253,12 @@ OUTPUTS: tuple[Column, ...] = (
          "Liquidation distance in daily σ.", unit="σ"),
     _out("stop_beyond_liq", "Stop beyond liq.", "liquidation", "bool",
          "True when the stop can never fill before liquidation.", dtype="bool"),
-    _out("stop_price", "Stop price", "bands", "price", "E·(1 − s·stop).", unit="quote"),
-    _out("trim_price", "Trim price", "bands", "price", "E·(1 − s·trim_sigma·σ).", unit="quote"),
-    _out("review_price", "Review price", "bands", "price", "E·(1 − s·review_sigma·σ).",
-         unit="quote"),
+    _out("stop_price", "Stop price", "bands", "price",
+         "E·(1 − s·stop), on the tick away from the position.", unit="quote"),
+    _out("trim_price", "Trim price", "bands", "price",
+         "E·(1 − s·trim_sigma·σ), on the tick away from the position.", unit="quote"),
+    _out("review_price", "Review price", "bands", "price",
+         "E·(1 − s·review_sigma·σ), on the tick away from the position.", unit="quote"),
     _out("funding_frac", "Funding (horizon)", "costs", "frac",
          "s·f·H/8 over the horizon (f per 8 h on every venue); positive = this position "
          "pays."),
@@ -270,6 +282,9 @@ OUTPUTS: tuple[Column, ...] = (
     _out("alert_liquidated_at_entry", "Liq. at entry", "alerts", "bool",
          "Liquidated at entry: the tier's maintenance margin at the entry notional (N·mmr − cum) "
          "is at least the margin posted; the liquidation price is the entry.", dtype="bool"),
+    _out("alert_below_min_order", "Below min order", "alerts", "bool",
+         "The rounded order is zero or below the instrument's minimum notional: the venue would "
+         "refuse it.", dtype="bool"),
     _out("alert_heat", "Heat above cap", "alerts", "bool",
          "The plan's heat (Σ risk %) is above the heat cap.", dtype="bool"),
     _out("alert_ruin", "Loss ≥ capital", "alerts", "bool",
@@ -295,6 +310,9 @@ ALERTS: dict[str, tuple[str, str]] = {
                                               "margin (N·mmr − cum, see Mmr % and Maint. amount) "
                                               "is at least the margin; check the tier's mmr "
                                               "(25 means 25 %, not 0.25 %)"),
+    "alert_below_min_order": ("risk_pct", "the order rounded to the lot step is zero or below "
+                                          "the venue's minimum notional: the venue would "
+                                          "refuse it"),
     "alert_heat": ("risk_pct", "plan heat above the heat cap"),
     "alert_ruin": ("risk_pct", "a scenario loss reaches the whole capital"),
 }

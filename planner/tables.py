@@ -5,8 +5,10 @@ Readers (workbook, JSON) hand over plain rows; writers take them back. Layouts:
 * ``Settings``: key / value rows (a third column with units is ignored on read).
 * ``Scenarios``: header ``name, sigma_move, min_move_pct, vol_mult, funding_mult,
   slippage_mult, gas_mult, gap`` and one row per scenario (normal, stressed, tail).
-* ``Venues``: header :data:`VENUE_HEADER`, one row per tier; the profile fields are given on the
-  first tier row of each profile and may be repeated or left blank on the following ones.
+* ``Venues``: header :data:`VENUE_HEADER`, one row per tier. A row's ``instrument`` says whose
+  table it belongs to (blank = the venue's default table, else a symbol such as ``SOL``). Venue
+  fields are given on the venue's first row, instrument fields on the first row of each table;
+  both may be repeated or left blank on the following rows.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from planner.model import (
     FORMULAS,
     SCENARIO_NAMES,
     TAIL_MODELS,
+    Instrument,
     Scenario,
     Settings,
     Tier,
     VenueProfile,
+    base_symbol,
 )
 from planner.schema import bound_text
 
@@ -47,15 +51,23 @@ SETTINGS_META: dict[str, tuple[str, float | None, bool, float | None, str]] = {
     "tail_model": ("", None, False, None, "Touch probabilities: student-t (fat tails) or normal"),
     "tail_dof": ("ν", 3.0, False, 30.0, "Degrees of freedom of the Student-t law (whole, 3–30)"),
 }
+#: Largest tick size, lot step or minimum order value (a sane bound: a typo, not a contract).
+MAX_STEP = 1e12
 #: Settings whose value is text, not a number.
 TEXT_SETTINGS = ("default_venue", "tail_model")
 
 SCENARIO_HEADER = ("name", "sigma_move", "min_move_pct", "vol_mult", "funding_mult",
                    "slippage_mult", "gas_mult", "gap")
-VENUE_HEADER = ("name", "formula", "taker_fee_pct", "maker_fee_pct", "funding_interval_hours",
-                "as_of", "source", "max_notional_usd", "max_leverage", "mmr_pct",
-                "maintenance_amount_usd")
-_PROFILE_FIELDS = VENUE_HEADER[:7]
+VENUE_HEADER = ("name", "instrument", "formula", "taker_fee_pct", "maker_fee_pct",
+                "funding_interval_hours", "tick_size", "lot_step", "min_notional_usd", "as_of",
+                "source", "max_notional_usd", "max_leverage", "mmr_pct", "maintenance_amount_usd")
+#: Fields of the whole venue, read from the venue's first row.
+VENUE_FIELDS = ("formula", "taker_fee_pct", "maker_fee_pct")
+#: Fields of one instrument (or of the venue's default, blank instrument), read from the first
+#: row of its tiers.
+GROUP_FIELDS = ("funding_interval_hours", "tick_size", "lot_step", "min_notional_usd", "as_of",
+                "source")
+TIER_FIELDS = ("max_notional_usd", "max_leverage", "mmr_pct", "maintenance_amount_usd")
 
 
 def _number(v: Any, sheet: str, row: int, col: str, lo: float | None = None,
@@ -172,12 +184,17 @@ def scenario_rows(scenarios: Sequence[Scenario]) -> list[list[Any]]:
 
 def venues_from_rows(rows: Sequence[tuple[int, Mapping[str, Any]]],
                      sheet: str = "Venues") -> list[VenueProfile]:
-    """Build venue profiles from tier rows (profile fields on the first row of each profile).
+    """Build venue profiles from tier rows.
+
+    A row with a blank name continues the venue above. Each row's ``instrument`` cell says whose
+    tiers it holds: blank = the venue's default table, else a symbol (``SOL``). Venue fields
+    (formula, fees) come from the venue's first row, instrument fields (funding interval, tick,
+    lot step, minimum notional, as_of, source) from the first row of that instrument's tiers.
 
     Raises:
         PlanError: Two names differ only in case (``V`` and ``v``: venue names are unique
-            case-insensitively, SPEC §10), two tiers of one venue share a bound, or a cell is
-            out of range; the sheet, row and column are named.
+            case-insensitively, SPEC §10), a venue has no default tiers, two tiers of one table
+            share a bound, or a cell is out of range; the sheet, row and column are named.
     """
     profiles: dict[str, dict[str, Any]] = {}
     current: dict[str, Any] | None = None
@@ -185,13 +202,14 @@ def venues_from_rows(rows: Sequence[tuple[int, Mapping[str, Any]]],
         name = str(cells.get("name") or "").strip()
         if name and (current is None or name != current["name"]):
             _refuse_case_twin(name, profiles, sheet, row)
-            current = profiles.setdefault(name, {"name": name, "tiers": [], "row": row})
-            for k in _PROFILE_FIELDS[1:]:
+            current = profiles.setdefault(name, {"name": name, "groups": {}, "row": row})
+            for k in VENUE_FIELDS:
                 if cells.get(k) not in (None, ""):
-                    current[k] = cells[k]
+                    current.setdefault(k, cells[k])
         if current is None:
             raise PlanError(CellIssue(sheet, row, "name", "tier row before any venue name"))
-        current["tiers"].append((row, cells))
+        symbol = base_symbol(cells.get("instrument"))
+        current["groups"].setdefault(symbol, []).append((row, cells))
     return [_profile(p, sheet) for p in profiles.values()]
 
 
@@ -218,15 +236,10 @@ def _refuse_equal_bounds(tiers: list[tuple[int, Tier]], name: str, sheet: str) -
                                       f"{r}): each tier needs its own max_notional_usd"))
 
 
-def _profile(p: dict[str, Any], sheet: str) -> VenueProfile:
-    row = p["row"]
-    formula = str(p.get("formula", "binance")).strip().lower()
-    if formula not in FORMULAS:
-        raise PlanError(CellIssue(sheet, row, "formula",
-                                  f"unknown formula {formula!r}; expected one of "
-                                  f"{', '.join(FORMULAS)}"))
+def _tiers(rows: list[tuple[int, Mapping[str, Any]]], name: str,
+           sheet: str) -> tuple[Tier, ...]:
     tiers: list[tuple[int, Tier]] = []
-    for r, cells in p["tiers"]:
+    for r, cells in rows:
         mx = cells.get("max_notional_usd")
         tiers.append((r, Tier(
             max_notional_usd=math.inf if mx in (None, "", "inf") else
@@ -235,24 +248,64 @@ def _profile(p: dict[str, Any], sheet: str) -> VenueProfile:
             mmr_pct=_number(cells.get("mmr_pct"), sheet, r, "mmr_pct", 0.0, True, 100.0),
             maintenance_amount_usd=_number(cells.get("maintenance_amount_usd") or 0.0, sheet, r,
                                            "maintenance_amount_usd", 0.0))))
-    _refuse_equal_bounds(tiers, p["name"], sheet)
+    _refuse_equal_bounds(tiers, name, sheet)
+    return tuple(sorted((t for _, t in tiers), key=lambda t: t.max_notional_usd))
+
+
+def _group(rows: list[tuple[int, Mapping[str, Any]]], symbol: str, name: str, sheet: str,
+           interval: float) -> Instrument:
+    """One tier table with its instrument fields (from the table's first row)."""
+    row, cells = rows[0]
+    label = f"{name} {symbol}" if symbol else name
+
+    def step(key: str) -> float:
+        return _number(cells.get(key) or 0.0, sheet, row, key, 0.0, False, MAX_STEP)
+
+    given = cells.get("funding_interval_hours")
+    return Instrument(
+        symbol=symbol, tiers=_tiers(rows, label, sheet), tick_size=step("tick_size"),
+        lot_step=step("lot_step"), min_notional_usd=step("min_notional_usd"),
+        funding_interval_hours=interval if given in (None, "") else _number(
+            given, sheet, row, "funding_interval_hours", 0.0, True, 24.0 * 365),
+        as_of=str(cells.get("as_of") or ""), source=str(cells.get("source") or ""))
+
+
+def _profile(p: dict[str, Any], sheet: str) -> VenueProfile:
+    row, groups = p["row"], p["groups"]
+    formula = str(p.get("formula", "binance")).strip().lower()
+    if formula not in FORMULAS:
+        raise PlanError(CellIssue(sheet, row, "formula",
+                                  f"unknown formula {formula!r}; expected one of "
+                                  f"{', '.join(FORMULAS)}"))
+    if "" not in groups:
+        raise PlanError(CellIssue(sheet, row, "instrument", f"venue {p['name']!r} has no "
+                                  "default tiers: give it tier rows with a blank instrument "
+                                  "(used by symbols it lists no instrument for)"))
+    default = _group(groups[""], "", p["name"], sheet, 8.0)
     return VenueProfile(
         name=p["name"], formula=formula,
         taker_fee_pct=_number(p.get("taker_fee_pct", 0.05), sheet, row, "taker_fee_pct", 0.0),
         maker_fee_pct=_number(p.get("maker_fee_pct", 0.02), sheet, row, "maker_fee_pct", -1.0),
-        funding_interval_hours=_number(p.get("funding_interval_hours", 8.0), sheet, row,
-                                       "funding_interval_hours", 0.0, True),
-        tiers=tuple(sorted((t for _, t in tiers), key=lambda t: t.max_notional_usd)),
-        as_of=str(p.get("as_of") or ""), source=str(p.get("source") or ""))
+        funding_interval_hours=default.funding_interval_hours, tiers=default.tiers,
+        as_of=default.as_of, source=default.source, tick_size=default.tick_size,
+        lot_step=default.lot_step, min_notional_usd=default.min_notional_usd,
+        instruments=tuple(_group(rows, sym, p["name"], sheet, default.funding_interval_hours)
+                          for sym, rows in groups.items() if sym))
 
 
 def venue_rows(venues: Sequence[VenueProfile]) -> list[list[Any]]:
-    """Rows (in :data:`VENUE_HEADER` order) for writing the Venues sheet, one per tier."""
+    """Rows (in :data:`VENUE_HEADER` order) for writing the Venues sheet, one per tier.
+
+    Each venue's default tiers come first (blank instrument), then each instrument's; every
+    field is written on every row.
+    """
     out = []
     for v in venues:
-        for t in v.tiers:
-            out.append([v.name, v.formula, v.taker_fee_pct, v.maker_fee_pct,
-                        v.funding_interval_hours, v.as_of, v.source,
-                        None if math.isinf(t.max_notional_usd) else t.max_notional_usd,
-                        t.max_leverage, t.mmr_pct, t.maintenance_amount_usd])
+        for g in v.markets():
+            for t in g.tiers:
+                out.append([v.name, g.symbol, v.formula, v.taker_fee_pct, v.maker_fee_pct,
+                            g.funding_interval_hours, g.tick_size, g.lot_step,
+                            g.min_notional_usd, g.as_of, g.source,
+                            None if math.isinf(t.max_notional_usd) else t.max_notional_usd,
+                            t.max_leverage, t.mmr_pct, t.maintenance_amount_usd])
     return out

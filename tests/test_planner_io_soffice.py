@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,8 +24,9 @@ from openpyxl import load_workbook
 from planner import Plan, Scenario, Tier, VenueProfile, compute, load_plan, save_plan
 from planner.io.journal import derived_values
 from planner.journal.frame import parse_journal
-from planner.model import DEFAULT_SCENARIOS
+from planner.model import DEFAULT_SCENARIOS, Instrument
 from planner.schema import BY_KEY, HEADER_LOOKUP, normalise_header
+from planner.tables import venue_rows
 from tests.conftest import make_plan
 from tests.test_planner_io_keep import hand_made
 
@@ -44,15 +46,27 @@ RECALC = """<?xml version="1.0" encoding="UTF-8"?>
 
 def custom_venues() -> dict[str, VenueProfile]:
     """Edited and invented profiles: bybit family with cum, the okx family, bounded tiers,
-    wildcard names."""
+    wildcard names, instruments with their own tiers, ticks, lot steps and minimum orders."""
+    btc = Instrument("BTC", (Tier(100_000.0, 100.0, 0.4, 0.0), Tier(float("inf"), 20.0, 2.0,
+                                                                   1_600.0)),
+                     tick_size=0.5, lot_step=0.001, min_notional_usd=100.0)
+    sol = Instrument("SOL", (Tier(float("inf"), 20.0, 2.5, 0.0),), tick_size=0.01,
+                     lot_step=0.1, min_notional_usd=5.0)
     return {
         "My*Venue?": VenueProfile("My*Venue?", "bybit", 0.06, 0.01, 4.0, (
             Tier(20_000.0, 50.0, 0.5, 0.0), Tier(200_000.0, 25.0, 1.0, 100.0),
-            Tier(float("inf"), 10.0, 2.5, 3_100.0)), "2024-06-01", "edited by hand"),
+            Tier(float("inf"), 10.0, 2.5, 3_100.0)), "2024-06-01", "edited by hand",
+            instruments=(btc, sol)),
         "Tiny": VenueProfile("Tiny", "binance", 0.04, 0.02, 8.0, (
-            Tier(1_000.0, 20.0, 1.0, 0.0), Tier(5_000.0, 10.0, 2.0, 10.0)), "", ""),
+            Tier(1_000.0, 20.0, 1.0, 0.0), Tier(5_000.0, 10.0, 2.0, 10.0)), "", "",
+            tick_size=0.0001, lot_step=1.0, min_notional_usd=20.0, instruments=(
+                Instrument("ETH", (Tier(2_000.0, 25.0, 0.8, 0.0), Tier(9_000.0, 5.0, 4.0, 64.0)),
+                           tick_size=0.01, lot_step=0.01, min_notional_usd=50.0),)),
         "OKX-like": VenueProfile("OKX-like", "okx", 0.05, 0.02, 8.0, (
-            Tier(500_000.0, 100.0, 0.4, 0.0), Tier(float("inf"), 50.0, 1.0, 0.0)), "", ""),
+            Tier(500_000.0, 100.0, 0.4, 0.0), Tier(float("inf"), 50.0, 1.0, 0.0)), "", "",
+            instruments=(Instrument("DOGE", (Tier(float("inf"), 50.0, 1.0, 0.0),),
+                                    tick_size=0.00001, lot_step=10.0),
+                         replace(btc, lot_step=0.0001, tick_size=0.1))),
         "Typo": VenueProfile("Typo", "binance", 0.05, 0.02, 8.0, (
             Tier(float("inf"), 20.0, 25.0, 0.0),), "", "mmr typed as 25 instead of 0.25"),
     }
@@ -73,7 +87,8 @@ def generated_plan(seed: int, n: int = 40) -> Plan:
 
     entry = np.round(np.exp(rng.uniform(np.log(0.05), np.log(70_000), n)), 4)
     rows = pd.DataFrame({
-        "symbol": pick(["BTCUSDT", "ETH", "=HYPERLINK(\"x\")", "@SUM(A1)", "sol-perp"]),
+        "symbol": pick(["BTCUSDT", "ETH", "=HYPERLINK(\"x\")", "@SUM(A1)", "sol-perp",
+                        "DOGE-USDT-SWAP", "btc/usdc:usdc", "1000PEPEUSDT", "USDT"]),
         "bucket": pick(["directional", "hedging", "market-making", "Alpha", "alpha"]),
         "side": pick(["long", "short"]), "venue": names[rng.integers(0, len(names), n)],
         "entry_price": entry, "leverage": rng.integers(1, 60, n).astype(float),
@@ -104,6 +119,13 @@ def generated_plan(seed: int, n: int = 40) -> Plan:
     typo = ["venue", "side", "leverage", "sizing", "extra_margin_usd"]
     rows.loc[8, typo] = ["Typo", "long", 5.0, "risk", 0.0]
     rows.loc[9, typo] = ["Typo", "short", 5.0, "margin", 0.0]
+    # instruments (SPEC §10): own tiers, tick, lot step and minimum order, by symbol
+    market = ["venue", "symbol", "side", "fee_mode", "sizing"]
+    rows.loc[10, market] = ["My*Venue?", "btc/usdc:usdc", "long", "maker", "risk"]
+    rows.loc[11, market] = ["OKX-like", "BTC-USDT-SWAP", "short", "maker", "risk"]
+    rows.loc[12, market] = ["Tiny", "ethusdt", "short", "taker", "margin"]
+    rows.loc[13, market] = ["My*Venue?", "SOL", "short", "taker", "risk"]
+    rows.loc[14, market] = ["Tiny", "DOGE", "long", "taker", "risk"]  # Tiny's default table
     from planner import type_trades
 
     trades = type_trades(rows, venues)
@@ -179,6 +201,8 @@ def same(got, want) -> bool:
     """LibreOffice's value equals the engine's (relative 1e-9; blanks match blanks)."""
     if want is None or (isinstance(want, float) and math.isnan(want)):
         return got in (None, "")
+    if isinstance(want, str):
+        return (got or "") == want
     if isinstance(want, (bool, np.bool_)):
         return got is not None and bool(got) == bool(want) and not isinstance(got, str)
     if not isinstance(got, (int, float)) or isinstance(got, bool):
@@ -204,6 +228,10 @@ def expected_cells(plan: Plan, exported: Path) -> dict[tuple[str, str], object]:
     for row in ws.iter_rows(min_row=len(res.buckets) + 4):
         if row[0].value in res.totals:
             out[("Buckets", f"B{row[0].row}")] = res.totals[row[0].value]
+    ws = wb["Venues"]
+    head = {c.value: c.column_letter for c in ws[1]}
+    for i, row in enumerate(venue_rows(list(plan.venues.values()))):
+        out[("Venues", f"{head['lookup key']}{i + 2}")] = f"{row[0]}|{row[1]}"
     if plan.journal is not None:
         pnl, r = derived_values(plan.journal)
         ws = wb["Journal"]

@@ -19,6 +19,7 @@ from planner.engine.inputs import (
     row_arrays,
     venue_arrays,
 )
+from planner.engine.markets import markets_of
 from planner.engine.portfolio import AGG_KEYS, Partial, bucket_table, complete, plan_totals
 from planner.engine.rows import Sized, row_outputs, size_rows
 from planner.engine.scenarios import ScenarioCalc, evaluate, scenario_outputs
@@ -89,9 +90,9 @@ def _check_venues(plan: Plan, codes: np.ndarray) -> None:
 
 
 def _evaluate(plan: Plan, a: RowArrays) -> _Prepared:
-    venues = list(plan.venues.values())
-    v = venue_arrays(a.venue_code, venues)
-    z = size_rows(a, v, plan.settings, venues)
+    markets = markets_of(list(plan.venues.values()))
+    v = venue_arrays(a.market_code, markets)
+    z = size_rows(a, v, plan.settings, list(markets.profiles))
     scenarios = tuple(plan.scenario(n) for n in SCENARIO_NAMES)
     return _Prepared(a, v, z, evaluate(scenarios, a, v, z))
 
@@ -164,7 +165,7 @@ def compute(plan: Plan) -> Results:
         PlanError: A row names a venue profile the plan does not have.
     """
     cols = input_columns(plan.trades)
-    n, names = len(plan.trades), list(plan.venues)
+    n, markets = len(plan.trades), markets_of(list(plan.venues.values()))
     blocks = OutputBlocks(n)
     cross = CrossArrays.over(blocks, cols["entry_price"])
     venue_codes = np.empty(n, dtype=np.intp)
@@ -173,7 +174,7 @@ def compute(plan: Plan) -> Results:
 
     def work(rows: slice) -> None:
         part = {k: v[rows] for k, v in cols.items()}
-        a = row_arrays(part, plan.settings, names)
+        a = row_arrays(part, plan.settings, markets)
         venue_codes[rows] = a.venue_code
         if (a.venue_code >= 0).all():  # else refused below, once every chunk is done
             p = _evaluate(plan, a)
@@ -222,7 +223,8 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
             or len(previous.rows) != len(plan.trades) or len(idx) * 4 > len(plan.trades)):
         return compute(plan)
     part = plan.with_changes(trades=plan.trades.iloc[idx].reset_index(drop=True))
-    a = row_arrays(input_columns(part.trades), plan.settings, list(plan.venues))
+    a = row_arrays(input_columns(part.trades), plan.settings,
+                   markets_of(list(plan.venues.values())))
     codes = np.zeros(len(plan.trades), dtype=np.intp)
     codes[idx] = a.venue_code
     _check_venues(plan, codes)
@@ -287,11 +289,15 @@ def check_plan(plan: Plan, results: Results | None = None) -> list[CellIssue]:
     for i in bad:
         lev, tier = rows["leverage"].iat[i], rows["tier_max_leverage"].iat[i]
         venue = rows["venue"].iat[i] or plan.settings.default_venue
+        symbol = rows["instrument"].iat[i]
+        market = plan.venues[venue].instrument(symbol) if symbol else None
+        tiers = (market or plan.venues[venue]).tiers
         notional = rows["notional_usd"].iat[i]
         issues.append(CellIssue(
             "Plan", sheet_rows[i], column("leverage").header,
-            f"leverage {lev:g}x is above the {tier:g}x maximum of {venue}'s tier for a "
+            f"leverage {lev:g}x is above the {tier:g}x maximum of {venue}"
+            f"{' ' + symbol if symbol else ''}'s tier for a "
             f"notional of {notional:,.0f} USD"
             + (" (the notional is beyond the venue's largest tier)"
-               if notional > max(t.max_notional_usd for t in plan.venues[venue].tiers) else "")))
+               if notional > max(t.max_notional_usd for t in tiers) else "")))
     return issues

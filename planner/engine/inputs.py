@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from planner.engine.markets import Markets
 from planner.model import FORMULAS, Settings, VenueProfile
 from planner.schema import INPUTS
 
@@ -36,7 +37,9 @@ class RowArrays:
         by_margin: True where sizing = margin.
         maker_entry: True where fee_mode = maker (the entry pays the maker fee).
         delay_s: Oracle delay, seconds.
-        venue_code: Index into the venue list per row.
+        venue_code: Index into the venue list per row (−1 = unknown venue).
+        market_code: Index of the row's market (its venue's instrument for the row's symbol,
+            else the venue's default table; see :mod:`planner.engine.markets`), −1 = unknown.
     """
 
     s: F64
@@ -56,6 +59,7 @@ class RowArrays:
     maker_entry: NDArray[np.bool_]
     delay_s: F64
     venue_code: NDArray[np.intp]
+    market_code: NDArray[np.intp]
 
 
 Columns = Mapping[str, NDArray[Any]]
@@ -92,12 +96,13 @@ def venue_codes(cols: Columns, settings: Settings, names: list[str]) -> NDArray[
     return lookup[codes]
 
 
-def row_arrays(cols: Columns, settings: Settings, names: list[str]) -> RowArrays:
+def row_arrays(cols: Columns, settings: Settings, markets: Markets) -> RowArrays:
     """The engine's arrays from the trades' input columns (see :func:`input_columns`).
 
     Works on all of the rows or a slice of them. Blank inputs take their defaults.
     """
     nan = float("nan")
+    venue_code = venue_codes(cols, settings, list(markets.venue_names))
     side = cols["side"]
     funding_pct = _num(cols, "funding_pct", 0.0)
     return RowArrays(
@@ -117,7 +122,8 @@ def row_arrays(cols: Columns, settings: Settings, names: list[str]) -> RowArrays
         by_margin=cols["sizing"] == "margin",
         maker_entry=cols["fee_mode"] == "maker",
         delay_s=_num(cols, "oracle_delay_s", 0.0),
-        venue_code=venue_codes(cols, settings, names),
+        venue_code=venue_code,
+        market_code=markets.codes(venue_code, cols["symbol"]),
     )
 
 
@@ -131,22 +137,33 @@ class VenueArrays:
         interval_h: Funding interval, hours.
         family: Formula family code per row: the index in :data:`planner.model.FORMULAS`
             (0 binance, 1 bybit, 2 okx).
+        tick: Price increment of the row's instrument (0 = none).
+        lot: Quantity increment of the row's instrument, base units (0 = none).
+        min_notional: Smallest order value of the row's instrument, USD (0 = none).
+        instrument: The row's instrument symbol (``""`` = the venue's default table).
     """
 
     fee: F64
     maker: F64
     interval_h: F64
     family: NDArray[np.int8]
+    tick: F64
+    lot: F64
+    min_notional: F64
+    instrument: NDArray[np.object_]
 
 
-def venue_arrays(codes: NDArray[np.intp], venues: list[VenueProfile]) -> VenueArrays:
-    """Broadcast venue-level parameters to rows (unknown venue codes must be rejected before)."""
+def venue_arrays(codes: NDArray[np.intp], markets: Markets) -> VenueArrays:
+    """Broadcast market-level parameters to rows by market code (unknown codes rejected before)."""
+    venues = markets.profiles
     fee = np.array([v.taker_fee_pct / 100.0 for v in venues] + [np.nan])
     maker = np.array([v.maker_fee_pct / 100.0 for v in venues] + [np.nan])
     interval = np.array([v.funding_interval_hours for v in venues] + [np.nan])
     family = np.array([FORMULAS.index(v.formula) for v in venues] + [0], dtype=np.int8)
     return VenueArrays(fee=fee[codes], maker=maker[codes], interval_h=interval[codes],
-                       family=family[codes])
+                       family=family[codes], tick=markets.tick[codes], lot=markets.lot[codes],
+                       min_notional=markets.min_notional[codes],
+                       instrument=np.array([*markets.symbols, ""], dtype=object)[codes])
 
 
 @dataclass(frozen=True)
@@ -166,23 +183,25 @@ class TierArrays:
     overflow: NDArray[np.bool_]
 
 
-def tier_arrays(codes: NDArray[np.intp], notional: F64, venues: list[VenueProfile]) -> TierArrays:
+def tier_arrays(codes: NDArray[np.intp], notional: F64,
+                venues: Sequence[VenueProfile]) -> TierArrays:
     """Pick each row's tier: the first whose ``max_notional_usd`` ≥ the row's notional.
 
-    All venues' tiers sit in one flat table; each row's position in it is its venue's offset
-    plus its tier within the venue: the number of the venue's bounds below the notional (the
-    last tier takes the rest, NaN included). Counting against each bound is a branch-free
-    comparison over the rows; loops run over venues and tiers (a handful), never over rows.
+    All markets' tiers sit in one flat table; each row's position in it is its market's offset
+    plus its tier within the market: the number of the market's bounds below the notional (the
+    last tier takes the rest, NaN included), found by a binary search over the rows of each
+    market present. Loops run over markets (a handful), never over rows.
     """
     tiers = [t for v in venues for t in v.tiers]
     starts = np.cumsum([0] + [len(v.tiers) for v in venues])
     local = np.zeros(len(notional), dtype=np.intp)
-    for code, v in enumerate(venues):
-        if len(v.tiers) > 1 and len(codes):
-            below = np.zeros(len(notional), dtype=np.intp)
-            for t in v.tiers[:-1]:
-                below += ~(notional <= t.max_notional_usd)
-            local += (codes == code) * below
+    present = np.flatnonzero(np.bincount(codes, minlength=len(venues))) if len(codes) else ()
+    for code in present:
+        v = venues[int(code)]
+        if len(v.tiers) > 1:
+            mask = codes == code
+            bounds = np.array([t.max_notional_usd for t in v.tiers[:-1]])
+            local[mask] = np.searchsorted(bounds, notional[mask], side="left")
     flat = starts[codes] + local
     bound = np.array([t.max_notional_usd for t in tiers])[flat]
     return TierArrays(

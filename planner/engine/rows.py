@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,6 +15,7 @@ from planner.engine.margin import (
     liquidation_raw,
     safe_leverage,
 )
+from planner.engine.orders import floor_to_step, round_away
 from planner.model import Scenario, Settings, VenueProfile
 
 F64 = NDArray[np.float64]
@@ -86,16 +88,20 @@ def size_rows(
     risk_usd = settings.capital_usd * a.risk_pct / 100.0
     with np.errstate(divide="ignore", invalid="ignore"):
         by_risk = np.maximum(risk_usd - 2 * a.gas, 0.0) / loss
-        notional = np.where(a.by_margin, risk_usd * a.leverage, by_risk)
-        quantity = notional / a.entry
+        budget = np.where(a.by_margin, risk_usd * a.leverage, by_risk)
+        # An order the venue accepts: the quantity rounded DOWN to the lot step (never more
+        # risk than the budget); the notional follows the rounded quantity.
+        quantity = floor_to_step(budget / a.entry, v.lot)
+    notional = np.where(v.lot > 0, quantity * a.entry, budget)
     margin = notional / a.leverage + a.extra
-    tiers = tier_arrays(a.venue_code, notional, venues)
+    tiers = tier_arrays(a.market_code, notional, venues)
     raw = liquidation_raw(a.s, a.entry, quantity, margin, tiers.mmr, tiers.cum, v.family, v.fee)
     with np.errstate(invalid="ignore"):
         at_entry = (quantity > 0) & (notional * tiers.mmr - tiers.cum >= margin)
-    has = (quantity > 0) & has_liquidation(raw, a.entry)
+        shown = round_away(raw, v.tick, a.s)
+        has = (quantity > 0) & has_liquidation(raw, a.entry) & (shown > 0)
     # Liquidated at entry: the formulas would put a long's price above its entry; it is the entry.
-    liq = np.where(at_entry, a.entry, np.where(has, raw, np.nan))
+    liq = np.where(at_entry, a.entry, np.where(has, shown, np.nan))
     with np.errstate(invalid="ignore"):
         dist = np.where(at_entry, 0.0, np.where(
             has, np.maximum(a.s * (a.entry - liq) / a.entry, 0.0), np.inf))
@@ -119,7 +125,7 @@ def _nan_if_inf(x: F64) -> F64:
 
 def row_outputs(
     a: RowArrays, v: VenueArrays, z: Sized, settings: Settings, stressed: Scenario
-) -> dict[str, F64 | NDArray[np.bool_]]:
+) -> dict[str, NDArray[Any]]:
     """The row-local outputs of SPEC §4 (everything but the plan-level heat alert)."""
     e, s, sig = a.entry, a.s, a.sigma
     d_stress = scenario_move(stressed, sig)
@@ -130,6 +136,8 @@ def row_outputs(
     stop_beyond = np.isfinite(z.dist) & (z.stop >= z.dist)
     return {
         "risk_usd": z.risk_usd,
+        "risk_used_usd": z.notional * z.loss + 2 * a.gas,
+        "instrument": v.instrument,
         "stop_pct_used": z.stop * 100.0,
         "loss_frac": z.loss,
         "notional_usd": z.notional,
@@ -145,9 +153,9 @@ def row_outputs(
         "liq_distance_pct": _nan_if_inf(z.dist * 100.0),
         "liq_distance_sigma": _nan_if_inf(z.dist / sig),
         "stop_beyond_liq": stop_beyond,
-        "stop_price": e * (1 - s * z.stop),
-        "trim_price": e * (1 - s * settings.trim_sigma * sig),
-        "review_price": e * (1 - s * settings.review_sigma * sig),
+        "stop_price": round_away(e * (1 - s * z.stop), v.tick, s),
+        "trim_price": round_away(e * (1 - s * settings.trim_sigma * sig), v.tick, s),
+        "review_price": round_away(e * (1 - s * settings.review_sigma * sig), v.tick, s),
         "funding_frac": z.funding,
         "delay_frac": z.delay,
         "funding_usd": -z.funding_usd,
@@ -160,6 +168,7 @@ def row_outputs(
         | z.tiers.overflow,
         "alert_leverage_safe": a.leverage > safe * (1 + 1e-12),
         "alert_liquidated_at_entry": z.at_entry,
+        "alert_below_min_order": ~(z.quantity > 0) | (z.notional < v.min_notional),
     }
 
 

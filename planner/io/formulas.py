@@ -18,10 +18,10 @@ its bounds below the notional.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from planner.io.names import TOTAL_HEAT, scenario_name
-from planner.model import SCENARIO_NAMES
+from planner.model import QUOTE_SUFFIXES, SCENARIO_NAMES, SYMBOL_SEPARATORS, VenueProfile
 from planner.schema import ALERTS, OUTPUT_KEYS
 
 WILDCARDS = ("~", "*", "?")
@@ -47,21 +47,23 @@ class PlanExpr:
         self.SLIP = f"({c('slippage_bps')}/10000)"
         self.F = f"({c('funding_pct')}/100)"
         venue = f'IF({c("venue")}="",DefaultVenue,{c("venue")})'
-        key = venue
-        if escape_venue:
-            for ch in WILDCARDS:
-                key = f'SUBSTITUTE({key},"{ch}","~{ch}")'
-        self.VROW = f"MATCH({key},VenueName,0)"
+        self.VENUE = venue
+        # The row's market (SPEC §10): the Venues rows whose lookup key is venue|instrument.
+        market = f'{venue}&"|"&{c("instrument")}'
+        self.VROW = f"MATCH({_escaped(venue, escape_venue)},VenueName,0)"
+        self.KROW = f"MATCH({_escaped(market, escape_venue)},VenueKey,0)"
+        self.TICK = f"INDEX(VenueTickSize,{self.KROW})"
+        self.LOT = f"INDEX(VenueLotStep,{self.KROW})"
         self.FEE = f"(INDEX(VenueTakerFeePct,{self.VROW})/100)"
         maker = f"(INDEX(VenueMakerFeePct,{self.VROW})/100)"
         # Entry + exit fee: the exit always pays taker; a maker entry pays the maker fee.
         self.FEES = f'({self.FEE}+IF({c("fee_mode")}="maker",{maker},{self.FEE}))'
         self.PERIODS = "(HorizonHours/8)"
         self.FAMILY = f"INDEX(VenueFormula,{self.VROW})"
-        self.NT = f"SUMPRODUCT(--(VenueName={venue}))"
-        self.K = (f"SUMPRODUCT((VenueName={venue})*ISNUMBER(VenueMaxNotionalUsd)"
+        self.NT = f"SUMPRODUCT(--(VenueKey={market}))"
+        self.K = (f"SUMPRODUCT((VenueKey={market})*ISNUMBER(VenueMaxNotionalUsd)"
                   f"*(VenueMaxNotionalUsd<{self.N}))")
-        self.TROW = f"({self.VROW}+MIN({self.K},{self.NT}-1))"
+        self.TROW = f"({self.KROW}+MIN({self.K},{self.NT}-1))"
         stop = c("stop_pct")
         self.STOP = f'IF({stop}="",StopSigma*{self.SIG},{stop}/100)'
         self.MMR = f"({c('mmr_pct')}/100)"
@@ -71,19 +73,57 @@ class PlanExpr:
         """Reference to this row's cell of column ``key``."""
         return f"{self.letters[key]}{{r}}"
 
+    def away(self, price: str) -> str:
+        """``price`` on the row's tick, away from the position (a long's stop rounds down).
+
+        ``s·⌊y⌋·tick`` with ``y = s·p/tick``, as :func:`planner.engine.orders.round_away`.
+        """
+        y = f"{self.S}*{price}/{self.TICK}"
+        return f"IF({self.TICK}>0,{self.S}*{steps(y)}*{self.TICK},{price})"
+
+
+def steps(y: str) -> str:
+    """Whole increments in ``y``, with the engine's float-noise tolerance (``orders.py``)."""
+    return f"INT({y}+1E-9+ABS({y})*1E-12)"
+
+
+def _escaped(text: str, escape: bool) -> str:
+    """``text`` with MATCH's wildcards escaped (``~`` first) when ``escape`` is set."""
+    if escape:
+        for ch in WILDCARDS:
+            text = f'SUBSTITUTE({text},"{ch}","~{ch}")'
+    return text
+
+
+def base_symbol(symbol: str) -> str:
+    """The row's base coin, as :func:`planner.model.base_symbol` finds it.
+
+    Upper case, cut at the first separator, one quote suffix dropped unless nothing would remain.
+    """
+    u = f"UPPER(TRIM({symbol}))"
+    cut = ",".join(f'FIND("{ch}",{u}&"{ch}")' for ch in SYMBOL_SEPARATORS)
+    h = f"LEFT({u},MIN({cut})-1)"
+    four = ",".join(f'RIGHT({h},4)="{x}"' for x in QUOTE_SUFFIXES if len(x) == 4)
+    n = f'IF(AND(LEN({h})>4,OR({four})),4,IF(AND(LEN({h})>3,RIGHT({h},3)="USD"),3,0))'
+    return f"LEFT({h},LEN({h})-{n})"
+
 
 def _sizing(x: PlanExpr) -> dict[str, str]:
     c = x.c
     risk, loss = c("risk_usd"), c("loss_frac")
     stressed = f"MAX(StressedSigmaMove*{x.SIG},StressedMinMovePct/100)"
+    budget = (f'IF({c("sizing")}="margin",{risk}*{x.L},'
+              f"MAX({risk}-2*{c('gas_usd')},0)/{loss})")
+    base = base_symbol(c("symbol"))
     return {
         "risk_usd": f"Capital*{c('risk_pct')}/100",
+        "risk_used_usd": f"{x.N}*{loss}+2*{c('gas_usd')}",
+        "instrument": f'IF(SUMPRODUCT(--(VenueKey={x.VENUE}&"|"&{base}))>0,{base},"")',
         "stop_pct_used": f"{x.STOP}*100",
         "loss_frac": f"{x.STOP}+{x.FEES}+2*{x.SLIP}+{c('delay_frac')}"
                      f"+MAX({c('funding_frac')},0)",
-        "notional_usd": f'IF({c("sizing")}="margin",{risk}*{x.L},'
-                        f"MAX({risk}-2*{c('gas_usd')},0)/{loss})",
-        "quantity": f"{x.N}/{x.E}",
+        "notional_usd": f"IF({x.LOT}>0,{x.Q}*{x.E},{budget})",
+        "quantity": f"IF({x.LOT}>0,{steps(f'{budget}/{x.E}/{x.LOT}')}*{x.LOT},{budget}/{x.E})",
         "margin_usd": f"{x.N}/{x.L}+{c('extra_margin_usd')}",
         "safe_leverage": f'IF({c("side")}="short",1/((1+{stressed})*(1+{x.MMR})-1),'
                          f"1/(1-(1-MIN({stressed},1))*(1-{x.MMR})))",
@@ -104,7 +144,8 @@ def _liquidation(x: PlanExpr) -> dict[str, str]:
         "maintenance_amount_usd": f"INDEX(VenueMaintenanceAmountUsd,{x.TROW})",
         "maintenance_usd": f"{x.N}*{x.MMR}-{cum}",
         "liquidation_price": f'IF({c("alert_liquidated_at_entry")},{x.E},'
-                             f'IFERROR(IF({raw}>1E-9*{x.E},{raw},""),""))',
+                             f'IFERROR(IF(AND({raw}>1E-9*{x.E},{x.away(raw)}>0),'
+                             f'{x.away(raw)},""),""))',
         "bankruptcy_price": f'IFERROR(IF({bankrupt}>0,{bankrupt},""),"")',
         "liq_distance_pct": f'IF({x.LP}="","",{x.DIST}*100)',
         "liq_distance_sigma": f'IF({x.LP}="","",{x.DIST}/{x.SIG})',
@@ -116,9 +157,9 @@ def _bands_costs(x: PlanExpr) -> dict[str, str]:
     c = x.c
     index, target = c("index_price"), c("target_pct")
     return {
-        "stop_price": f"{x.E}*(1-{x.S}*{x.STOP})",
-        "trim_price": f"{x.E}*(1-{x.S}*TrimSigma*{x.SIG})",
-        "review_price": f"{x.E}*(1-{x.S}*ReviewSigma*{x.SIG})",
+        "stop_price": x.away(f"{x.E}*(1-{x.S}*{x.STOP})"),
+        "trim_price": x.away(f"{x.E}*(1-{x.S}*TrimSigma*{x.SIG})"),
+        "review_price": x.away(f"{x.E}*(1-{x.S}*ReviewSigma*{x.SIG})"),
         "funding_frac": f"{x.S}*{x.F}*{x.PERIODS}",
         "delay_frac": f"{x.SIG}*SQRT({c('oracle_delay_s')}/86400)",
         "funding_usd": f"-{x.N}*{c('funding_frac')}",
@@ -187,6 +228,7 @@ def _alerts(x: PlanExpr) -> dict[str, str]:
         "alert_leverage_tier": f"OR({x.L}>{c('tier_max_leverage')}*(1+1E-12),{x.K}>={x.NT})",
         "alert_leverage_safe": f"{x.L}>{c('safe_leverage')}*(1+1E-12)",
         "alert_liquidated_at_entry": f"AND({x.Q}>0,{c('maintenance_usd')}>={x.M})",
+        "alert_below_min_order": f"OR(NOT({x.Q}>0),{x.N}<INDEX(VenueMinNotionalUsd,{x.KROW}))",
         "alert_heat": f"{TOTAL_HEAT}>HeatCapPct",
         "alert_ruin": f"OR({ruin})",
         "alert_count": "+".join(f"{c(k)}*1" for k in ALERTS),
@@ -212,6 +254,7 @@ def plan_formulas(letters: Mapping[str, str], escape_venue: bool = False) -> dic
     return {k: found[k] for k in OUTPUT_KEYS}
 
 
-def needs_venue_escape(names: object) -> bool:
-    """True when any venue name holds a character MATCH reads as a wildcard."""
-    return any(ch in str(n) for n in names for ch in WILDCARDS)  # type: ignore[attr-defined]
+def needs_venue_escape(venues: Iterable[VenueProfile]) -> bool:
+    """True when a venue name or instrument symbol holds a character MATCH reads as a wildcard."""
+    names = [v.name for v in venues] + [i.symbol for v in venues for i in v.instruments]
+    return any(ch in n for n in names for ch in WILDCARDS)

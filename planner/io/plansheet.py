@@ -115,11 +115,10 @@ def _body(plan: Plan, rows: pd.DataFrame, layout: PlanLayout, formats: Formats) 
         for j in range(len(layout.extras)):
             cols.append(Col(len(INPUTS) + j, plan.extra.iloc[:, j].to_numpy(dtype=object),
                             "auto", None, date_fmt=date_format(formats)))
-    venues = plan.venues.keys()
-    formulas = plan_formulas(layout.letters, needs_venue_escape(venues))
+    formulas = plan_formulas(layout.letters, needs_venue_escape(plan.venues.values()))
     for c in OUTPUTS:
         values = rows[c.key].to_numpy()
-        kind = "bool" if c.dtype == "bool" else "number"
+        kind = c.dtype if c.dtype in ("bool", "text") else "number"
         cols.append(Col(layout.index[c.key], values, kind, body_format(formats, c),
                         formula=formulas[c.key]))
     return Block(2, layout.n, cols)

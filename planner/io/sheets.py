@@ -94,24 +94,31 @@ def venues_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
     ws = wb.add_worksheet("Venues")
     venues = list(plan.venues.values())
     rows = venue_rows(venues)
-    kinds = ["number" if k not in ("name", "formula", "as_of", "source") else "text"
-             for k in VENUE_HEADER]
+    kinds = ["number" if k not in ("name", "instrument", "formula", "as_of", "source")
+             else "text" for k in VENUE_HEADER]
     blocks = _table(formats, VENUE_HEADER, rows, kinds)
-    list_col = len(VENUE_HEADER) + 1
-    blocks[0].columns.append(Col(list_col, ["venue list"], "text",
-                                 header_format(formats, "plain")))
+    list_col, key_col = len(VENUE_HEADER) + 1, len(VENUE_HEADER) + 2
+    plain = header_format(formats, "plain")
+    blocks[0].columns += [Col(list_col, ["venue list"], "text", plain),
+                          Col(key_col, ["lookup key"], "text", plain)]
     names = [v.name for v in venues] + [None] * (len(rows) - len(venues))
     blocks[1].columns.append(Col(list_col, np.array(names, dtype=object), "text"))
+    blocks[1].columns.append(_key_column(key_col, rows))
     last = len(rows) + 1 + SPARE_ROWS
     for j, key in enumerate(VENUE_HEADER):
         letter = column_letters(j)
         wb.define_name(venue_name(key), f"=Venues!${letter}$2:${letter}${last}")
+    key_letter = column_letters(key_col)
+    wb.define_name(venue_name("key"), f"=Venues!${key_letter}$2:${key_letter}${last}")
     wb.define_name(VENUE_LIST, f"=Venues!${column_letters(list_col)}$2:"
                                f"${column_letters(list_col)}${max(len(venues), 1) + 1}")
-    ws.write_comment(0, 0, "One row per tier. Keep each venue's tiers on consecutive rows, in "
+    ws.write_comment(0, 0, "One row per tier. Keep each table's tiers on consecutive rows, in "
                      "ascending max_notional_usd (blank = unbounded): the Plan formulas look "
-                     "tiers up that way. Profile fields are read from a venue's first row.",
-                     {"x_scale": 2.2, "y_scale": 1.4})
+                     "tiers up that way. instrument: blank = the venue's default table, else a "
+                     "symbol (SOL) with its own tiers, tick, lot step and minimum order. Venue "
+                     "fields are read from a venue's first row, instrument fields from the "
+                     "first row of its table. A row you add needs the lookup key formula "
+                     "(copy it from the row above).", {"x_scale": 2.6, "y_scale": 1.8})
     ws.write_comment(0, VENUE_HEADER.index("max_notional_usd"),
                      "Inclusive upper bound of the tier's position notional, USD; blank = no "
                      "upper bound.", {"x_scale": 2.0})
@@ -120,6 +127,13 @@ def venues_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
                        {"validate": "list", "source": list(FORMULAS)})
     table_frame(ws, VENUE_HEADER, len(rows), wide=[VENUE_HEADER.index("source")])
     return SheetSpec("Venues", ws, blocks)
+
+
+def _key_column(index: int, rows: Sequence[Sequence[Any]]) -> Col:
+    """The live ``name|instrument`` key of each tier row, which the Plan formulas match."""
+    name, inst = (column_letters(VENUE_HEADER.index(k)) for k in ("name", "instrument"))
+    keys = np.array([f"{r[0]}|{r[1]}" for r in rows], dtype=object)
+    return Col(index, keys, "text", formula=f'{name}{{r}}&"|"&{inst}{{r}}')
 
 
 def _bucket_formulas(keys: Sequence[str]) -> dict[str, str]:
