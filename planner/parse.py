@@ -31,11 +31,13 @@ from planner.edits import (
     apply,
 )
 from planner.errors import CellIssue, PlanError
-from planner.model import GENERIC_VENUE, Plan
+from planner.model import GENERIC_VENUE, Plan, base_symbol
 from planner.schema import BY_KEY, INPUT_KEYS, INPUTS
 from planner.tables import (
+    GROUP_FIELDS,
     SCENARIO_HEADER,
     SETTINGS_META,
+    VENUE_FIELDS,
     VENUE_HEADER,
     scenario_rows,
     scenarios_from_rows,
@@ -49,8 +51,10 @@ from planner.validate import check_value, empty_trades, parse_number, type_trade
 _PLACEHOLDER = {c.key: ("x" if c.dtype == "text" else 1.0) for c in INPUTS if c.required}
 
 Cell = tuple[int, str, Any]
-#: Venues-table fields that belong to the whole profile (the rest belong to one tier).
-PROFILE_FIELDS = VENUE_HEADER[:7]
+#: Venues-table fields that belong to the whole profile.
+PROFILE_FIELDS = ("name", *VENUE_FIELDS)
+#: Venues-table fields that belong to one tier table (an instrument, or the venue's default).
+TABLE_FIELDS = ("instrument", *GROUP_FIELDS)
 
 
 def typed_cells(plan: Plan, cells: Sequence[Cell]) -> SetCells:
@@ -310,14 +314,23 @@ def _follow_rename(plan: Plan, old: str, new: str) -> list[Edit]:
     return out
 
 
+def _table_of(rows: list[dict[str, Any]], row: int) -> list[dict[str, Any]]:
+    """The rows of the tier table that row ``row`` belongs to (same venue and instrument)."""
+    name, symbol = rows[row]["name"], base_symbol(rows[row]["instrument"])
+    return [r for r in rows if r["name"] == name and base_symbol(r["instrument"]) == symbol]
+
+
 def venue_cell_edit(plan: Plan, row: int, field: str, raw: Any) -> Edit:
     """Change one cell of the Venues table (row = tier row, 0-based).
 
-    Profile fields (name, formula, fees, funding interval, as_of, source) change for the whole
-    profile; a new name follows into the plan rows and the default venue that used the old one.
+    Profile fields (name, formula, fees) change for the whole profile; table fields
+    (instrument, funding interval, tick, lot step, minimum order, as_of, source) for every tier
+    of that instrument (or of the venue's default table); the rest for one tier. A new name
+    follows into the plan rows and the default venue that used the old one.
 
     Raises:
-        PlanError: A bad value, a duplicate or blank name (sheet ``Venues``).
+        PlanError: A bad value, a duplicate or blank name, or an instrument symbol the venue
+            already has (sheet ``Venues``).
     """
     rows = venue_table(plan)
     name = rows[row]["name"]
@@ -327,10 +340,25 @@ def venue_cell_edit(plan: Plan, row: int, field: str, raw: Any) -> Edit:
         if not new or clash:
             why = "a venue needs a name" if not new else f"a venue called {clash[0]!r} exists"
             raise PlanError(CellIssue("Venues", row + 2, "name", why))
-    targets = [r for r in rows if r["name"] == name] if field in PROFILE_FIELDS else [rows[row]]
+    if field == "instrument":
+        _refuse_instrument_clash(rows, row, base_symbol(raw))
+    targets = ([r for r in rows if r["name"] == name] if field in PROFILE_FIELDS else
+               _table_of(rows, row) if field in TABLE_FIELDS else [rows[row]])
     for r in targets:
         r[field] = new if field == "name" else raw
     return _venues_edit(plan, rows, (name, new) if field == "name" and new != name else None)
+
+
+def _refuse_instrument_clash(rows: list[dict[str, Any]], row: int, symbol: str) -> None:
+    name, old = rows[row]["name"], base_symbol(rows[row]["instrument"])
+    if not old:
+        raise PlanError(CellIssue("Venues", row + 2, "instrument", f"these are {name}'s default "
+                                  "tiers (blank instrument); add an instrument instead"))
+    if symbol != old and any(r["name"] == name and base_symbol(r["instrument"]) == symbol
+                             for r in rows):
+        what = f"an instrument {symbol!r}" if symbol else "default tiers"
+        raise PlanError(CellIssue("Venues", row + 2, "instrument",
+                                  f"{name} already has {what}"))
 
 
 def add_venue(plan: Plan, name: str) -> Edit:
@@ -349,23 +377,61 @@ def delete_venue(plan: Plan, name: str) -> Edit:
     return _venues_edit(plan, [r for r in venue_table(plan) if r["name"] != name])
 
 
+def add_instrument(plan: Plan, name: str, symbol: str) -> Edit:
+    """Give venue ``name`` an instrument: a copy of its default tiers and order rules.
+
+    Edit its tiers, tick, lot step and minimum order afterwards.
+
+    Raises:
+        PlanError: No such venue, a blank symbol, or one the venue already has.
+    """
+    rows = venue_table(plan)
+    base = base_symbol(symbol)
+    default = [r for r in rows if r["name"] == name and not r["instrument"]]
+    if not default or not base:
+        raise PlanError(CellIssue("Venues", None, "instrument", f"no venue called {name!r}"
+                                  if not default else "an instrument needs a symbol"))
+    if any(r["name"] == name and r["instrument"] == base for r in rows):
+        raise PlanError(CellIssue("Venues", None, "instrument",
+                                  f"{name} already has an instrument {base!r}"))
+    last = max(i for i, r in enumerate(rows) if r["name"] == name)
+    added = [{**r, "instrument": base, "as_of": "", "source": "added in the planner"}
+             for r in default]
+    return _venues_edit(plan, rows[:last + 1] + added + rows[last + 1:])
+
+
+def delete_instrument(plan: Plan, row: int) -> Edit:
+    """Remove the instrument whose tier row is ``row`` (its symbol then uses the default).
+
+    Raises:
+        PlanError: The row holds the venue's default tiers (delete the venue instead).
+    """
+    rows = venue_table(plan)
+    if not rows[row]["instrument"]:
+        raise PlanError(CellIssue("Venues", row + 2, "instrument", f"these are "
+                                  f"{rows[row]['name']}'s default tiers: delete the venue "
+                                  "instead"))
+    table = _table_of(rows, row)
+    return _venues_edit(plan, [r for r in rows if not any(r is t for t in table)])
+
+
 def add_tier(plan: Plan, row: int) -> Edit:
     """Split tier row ``row`` in two (a copy below it; edit its figures afterwards).
 
-    Two tiers may not share a bound (SPEC §10), so the copy gets its own: between the tier's
-    bound ``B`` and the next tier's (``2·B`` below an unbounded tier). Splitting the unbounded
-    last tier bounds the original at twice the bound before it (1,000,000 USD when it is the
-    only tier) and keeps the copy unbounded.
+    Two tiers of one table may not share a bound (SPEC §10), so the copy gets its own: between
+    the tier's bound ``B`` and the next tier's (``2·B`` below an unbounded tier). Splitting the
+    unbounded last tier bounds the original at twice the bound before it (1,000,000 USD when
+    it is the only tier) and keeps the copy unbounded.
     """
     rows = venue_table(plan)
     tier = dict(rows[row])
-    name = tier["name"]
+    table = _table_of(rows, row)
     bound = tier["max_notional_usd"]
-    above = [r["max_notional_usd"] for r in rows if r["name"] == name
-             and r["max_notional_usd"] is not None and (bound is None or
-                                                        r["max_notional_usd"] > bound)]
+    above = [r["max_notional_usd"] for r in table
+             if r["max_notional_usd"] is not None and (bound is None or
+                                                       r["max_notional_usd"] > bound)]
     if bound is None:
-        below = [b for r in rows if r["name"] == name and (b := r["max_notional_usd"]) is not None]
+        below = [b for r in table if (b := r["max_notional_usd"]) is not None]
         rows[row] = {**rows[row], "max_notional_usd": 2.0 * max(below) if below else 1e6}
     else:
         tier["max_notional_usd"] = (bound + min(above)) / 2 if above else 2.0 * bound
@@ -374,11 +440,12 @@ def add_tier(plan: Plan, row: int) -> Edit:
 
 
 def delete_tier(plan: Plan, row: int) -> Edit:
-    """Remove tier row ``row``; refused when it is the profile's only tier."""
+    """Remove tier row ``row``; refused when it is its table's only tier."""
     rows = venue_table(plan)
-    name = rows[row]["name"]
-    if sum(r["name"] == name for r in rows) == 1:
+    if len(_table_of(rows, row)) == 1:
+        what = rows[row]["name"] + (f" {rows[row]['instrument']}" if rows[row]["instrument"]
+                                    else "")
         raise PlanError(CellIssue("Venues", row + 2, "max_notional_usd",
-                                  f"{name} needs at least one tier"))
+                                  f"{what} needs at least one tier"))
     del rows[row]
     return _venues_edit(plan, rows)

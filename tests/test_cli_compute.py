@@ -74,7 +74,7 @@ GOOD = ["BTCUSDT", "long", "Binance", 60000, 5, 3, 1]
 @pytest.mark.parametrize(("cells", "where", "what"), [
     ({3: "sixty"}, 'row 3, column "Entry"', "expected a number"),
     ({3: -5}, 'row 3, column "Entry"', "must be ≥ 1e-12"),
-    ({4: 150}, 'row 3, column "Leverage"', "above the 125x maximum"),
+    ({4: 200}, 'row 3, column "Leverage"', "above the 150x maximum"),
     ({2: "Kraken"}, 'row 3, column "Venue"', "unknown venue profile 'Kraken'"),
     ({1: "sideways"}, 'row 3, column "Side"', "unknown side 'sideways'"),
 ])
@@ -119,3 +119,25 @@ def test_saved_sample_matches_the_code_sample(sample, tmp_path):
     assert load_plan(SAMPLE) == sample
     save_plan(sample, tmp_path / "again.xlsx")
     assert load_plan(tmp_path / "again.xlsx") == sample
+
+
+def test_sample_json_orders_are_whole_lots_within_the_budget_with_their_instrument():
+    import math
+
+    from planner import load_plan
+
+    data = json.loads(run("compute", str(SAMPLE), "--json").stdout)
+    venues = load_plan(SAMPLE).venues
+    rounded = 0
+    for r in data["trades"]:
+        venue = venues[r["venue"]]
+        inst = venue.instrument(r["symbol"])
+        assert r["instrument"] == (inst.symbol if inst else "")
+        step = inst.lot_step if inst else venue.lot_step
+        if step:
+            lots = r["quantity"] / step
+            assert abs(lots - round(lots)) < 1e-6, (r["symbol"], r["quantity"], step)
+            rounded += 1
+        assert r["risk_used_usd"] <= r["risk_usd"] * (1 + 1e-12), r["symbol"]
+        assert math.isclose(r["notional_usd"], r["quantity"] * r["entry_price"], rel_tol=1e-12)
+    assert rounded >= 8       # BTC, ETH, SOL and DOGE rows on the shipped venues

@@ -59,7 +59,7 @@ def test_pdf_report_of_the_sample_plan_has_readable_pages(qapp, tmp_path):
     first = page_text(doc, 0)
     assert "Trade plan report · sample_plan.xlsx" in first
     assert "Plan total" in first and "market-making" in first and "Margin and risk" in first
-    assert "Cross margin would lose 3,308 USD" in page_text(doc, 1)
+    assert "Cross margin would lose 3,306 USD" in page_text(doc, 1)
     assert "Scenario P&L by bucket" in page_text(doc, 2)
     assert "DOGEUSDT long 20x" in " ".join(page_text(doc, i) for i in range(3, 7))
     for i in range(doc.pageCount()):

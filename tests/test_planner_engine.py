@@ -127,15 +127,16 @@ def test_tier_is_chosen_by_notional_and_leverage_above_tier_is_reported():
     big = {**BTC, "venue": "Binance", "risk_pct": 100, "stop_pct": 1, "leverage": 60}
     plan = make_plan([big], settings=Settings(capital_usd=200_000))
     r = compute(plan).rows.iloc[0]
-    assert r["notional_usd"] > 8_000_000  # tier 4 (≤ 50 M): 20x, 2.5 %, cum 122,550
-    assert r["tier_max_leverage"] == 20
-    assert r["mmr_pct"] == pytest.approx(2.5)
-    assert r["maintenance_amount_usd"] == pytest.approx(122_550)
+    assert 12e6 < r["notional_usd"] <= 70e6  # BTC's tier 5 (≤ 70 M): 25x, 2 %, cum 132,000
+    assert r["instrument"] == "BTC"
+    assert r["tier_max_leverage"] == 25
+    assert r["mmr_pct"] == pytest.approx(2.0)
+    assert r["maintenance_amount_usd"] == pytest.approx(132_000)
     assert r["alert_leverage_tier"]
     issues = check_plan(plan)
     assert len(issues) == 1
     assert issues[0].sheet == "Plan" and issues[0].row == 2 and issues[0].column == "Leverage"
-    assert "20x maximum" in issues[0].message
+    assert "25x maximum of Binance BTC's tier" in issues[0].message
 
 
 def test_every_output_key_is_present_and_nothing_is_infinite(sample):

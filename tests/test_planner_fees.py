@@ -7,7 +7,8 @@ import pytest
 
 from planner import Plan, Tier, VenueProfile, compute, shipped_venues, type_trades
 
-ROW = {"symbol": "BTC", "side": "long", "venue": "Binance", "entry_price": 50_000.0,
+# A symbol Binance lists no instrument for: its default table, no lot rounding (fees alone).
+ROW = {"symbol": "XYZ", "side": "long", "venue": "Binance", "entry_price": 50_000.0,
        "leverage": 5.0, "volatility_pct": 3.0, "risk_pct": 1.0, "stop_pct": 2.0,
        "slippage_bps": 0.0, "funding_pct": 0.0}
 

@@ -150,12 +150,12 @@ def test_deleting_a_venue_in_use_is_refused_naming_the_rows():
 
 
 def test_add_and_delete_venues_and_tiers():
-    new, _ = apply(PLAN, add_venue(PLAN, "OKX"))
-    assert new.venues["OKX"].tiers[0].max_leverage == 100
+    new, _ = apply(PLAN, add_venue(PLAN, "Kraken"))
+    assert new.venues["Kraken"].tiers[0].max_leverage == 100
     with pytest.raises(PlanError, match="exists"):
-        add_venue(new, "okx")
-    gone, _ = apply(new, delete_venue(new, "OKX"))
-    assert "OKX" not in gone.venues
+        add_venue(new, "kraken")
+    gone, _ = apply(new, delete_venue(new, "Kraken"))
+    assert "Kraken" not in gone.venues
     generic = next(i for i, r in enumerate(venue_table(PLAN)) if r["name"] == "Generic")
     with pytest.raises(PlanError, match="at least one tier"):
         delete_tier(PLAN, generic)
@@ -175,3 +175,38 @@ def test_typed_cells_values_are_plain_python():
     edit = typed_cells(PLAN, [(0, "leverage", "4"), (1, "side", "long")])
     assert isinstance(edit, SetCells)
     assert [type(v) for v in edit.values] == [float, str]
+
+
+def test_instruments_are_added_split_and_deleted_per_table():
+    from planner.parse import add_instrument, delete_instrument
+
+    new, _ = apply(PLAN, add_instrument(PLAN, "Generic", "avaxusdt"))
+    avax = new.venues["Generic"].instrument("AVAX")
+    assert avax is not None and avax.tiers == new.venues["Generic"].tiers
+    with pytest.raises(PlanError, match="already has an instrument 'AVAX'"):
+        add_instrument(new, "Generic", "AVAX-PERP")
+    with pytest.raises(PlanError, match="no venue"):
+        add_instrument(new, "Nowhere", "AVAX")
+    row = next(i for i, r in enumerate(venue_table(new)) if r["instrument"] == "AVAX")
+    split, _ = apply(new, add_tier(new, row))              # the instrument's table, not Generic's
+    assert len(split.venues["Generic"].instrument("AVAX").tiers) == 2
+    assert len(split.venues["Generic"].tiers) == 1
+    with pytest.raises(PlanError, match="Generic AVAX needs at least one tier"):
+        delete_tier(new, row)
+    gone, _ = apply(new, delete_instrument(new, row))
+    assert gone.venues["Generic"].instruments == ()
+    generic = next(i for i, r in enumerate(venue_table(PLAN)) if r["name"] == "Generic")
+    with pytest.raises(PlanError, match="default tiers"):
+        delete_instrument(PLAN, generic)
+
+
+def test_a_table_field_changes_every_tier_of_that_instrument_only():
+    from planner.parse import venue_cell_edit
+
+    sol = [i for i, r in enumerate(venue_table(PLAN)) if r["name"] == "Binance"
+           and r["instrument"] == "SOL"]
+    new, _ = apply(PLAN, venue_cell_edit(PLAN, sol[-1], "lot_step", "0.5"))
+    assert new.venues["Binance"].instrument("SOL").lot_step == 0.5
+    assert new.venues["Binance"].instrument("ETH") == PLAN.venues["Binance"].instrument("ETH")
+    with pytest.raises(PlanError, match="lot_step"):
+        venue_cell_edit(PLAN, sol[0], "lot_step", "-1")

@@ -81,7 +81,7 @@ def test_data_changed_covers_only_the_edited_row(qtbot, doc, model):
     model.setData(model.index(3, INDEX["volatility_pct"]), "3.5")
     assert seen and all(top == bottom == 3 for top, bottom, _, _ in seen)
     changed_cols = {c for _, _, a, b in seen for c in range(a, b + 1)}
-    assert INDEX["volatility_pct"] in changed_cols and INDEX["notional_usd"] in changed_cols
+    assert INDEX["volatility_pct"] in changed_cols and INDEX["trim_price"] in changed_cols
     assert INDEX["symbol"] not in changed_cols
 
 

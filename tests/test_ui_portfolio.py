@@ -62,7 +62,7 @@ def test_the_tab_shows_buckets_totals_and_the_cross_comparison(tab, sample):
     assert b.headerData(col("heat_pct"), Qt.Orientation.Horizontal) == "Heat %"
     c = tab.cross
     assert c.rowCount() == 6
-    assert text(c, 4, "verdict").startswith("Cross margin would lose 3,308 USD")
+    assert text(c, 4, "verdict").startswith("Cross margin would lose 3,306 USD")
     assert "12 trades" in tab.summary.text()
     assert (tab.heat.heat, tab.heat.cap) == (pytest.approx(5.75), 6.0)
     assert tab.heat.text_level() == "near the cap"

@@ -13,7 +13,7 @@ from ui.settings import SettingsTab
 @pytest.fixture
 def tab(qtbot, sample):
     doc = PlanDocument(sample, name="Sample plan")
-    t = SettingsTab(doc, ask_text=lambda title, label: "OKX")
+    t = SettingsTab(doc, ask_text=lambda title, label: "Kraken" if "venue" in title else "AVAX")
     doc.setParent(t)
     qtbot.addWidget(t)
     return t
@@ -74,14 +74,62 @@ def test_venue_tier_edit_moves_liquidation_prices(tab):
 
 def test_venue_commands(tab):
     assert tab.add_venue()
-    assert "OKX" in doc(tab).plan.venues
+    assert "Kraken" in doc(tab).plan.venues
     tab.views["venues"].setCurrentIndex(tab.venues.index(tab.venues.rowCount() - 1, 0))
     assert tab.add_tier()
-    assert len(doc(tab).plan.venues["OKX"].tiers) == 2
+    assert len(doc(tab).plan.venues["Kraken"].tiers) == 2
     assert tab.delete_tier()
     assert tab.delete_venue()
-    assert "OKX" not in doc(tab).plan.venues
+    assert "Kraken" not in doc(tab).plan.venues
     binance = next(r for r in range(tab.venues.rowCount()) if tab.venues.venue_name(r)
                    == "Binance")
     tab.views["venues"].setCurrentIndex(tab.venues.index(binance, 0))
     assert not tab.delete_venue()  # rows use it
+
+
+def venue_row(tab, name, instrument=""):
+    from planner.parse import venue_table
+
+    return next(i for i, r in enumerate(venue_table(doc(tab).plan))
+                if r["name"] == name and r["instrument"] == instrument)
+
+
+def test_an_instrument_is_added_edited_and_deleted_and_moves_only_its_rows(tab):
+    from planner.parse import typed_cells
+
+    doc(tab).apply(typed_cells(doc(tab).plan, [(10, "symbol", "AVAXUSDT"),
+                                               (10, "venue", "Hyperliquid")]), "AVAX row")
+    rows = doc(tab).results.rows
+    assert rows["instrument"].iat[10] == ""           # Hyperliquid lists no AVAX: default table
+    before = rows["liquidation_price"].to_numpy().copy()
+    tab.views["venues"].setCurrentIndex(tab.venues.index(venue_row(tab, "Hyperliquid"), 0))
+    assert tab.add_instrument()
+    assert doc(tab).plan.venues["Hyperliquid"].instrument("AVAX-PERP") is not None
+    assert doc(tab).results.rows["instrument"].iat[10] == "AVAX"
+    m = tab.venues
+    assert m.setData(m.index(venue_row(tab, "Hyperliquid", "AVAX"), VENUE_HEADER.index("mmr_pct")),
+                     "5")
+    after = doc(tab).results.rows["liquidation_price"].to_numpy()
+    assert after[10] > before[10]                      # the AVAX long: its own, higher mmr
+    others = [i for i in range(len(after)) if i != 10]
+    assert list(after[others]) == pytest.approx(list(before[others]), nan_ok=True)
+    assert m.setData(m.index(venue_row(tab, "Hyperliquid", "AVAX"), VENUE_HEADER.index("lot_step")),
+                     "1")
+    assert doc(tab).results.rows["quantity"].iat[10] == round(doc(tab).results.rows["quantity"]
+                                                               .iat[10])
+    tab.views["venues"].setCurrentIndex(m.index(venue_row(tab, "Hyperliquid", "AVAX"), 0))
+    assert tab.delete_instrument()
+    assert doc(tab).results.rows["instrument"].iat[10] == ""
+    doc(tab).undo_stack.undo()                          # the deletion is one undo step
+    assert doc(tab).results.rows["instrument"].iat[10] == "AVAX"
+
+
+def test_default_tiers_cannot_be_deleted_as_an_instrument_nor_renamed(tab):
+    m = tab.venues
+    row = venue_row(tab, "Binance")
+    tab.views["venues"].setCurrentIndex(m.index(row, 0))
+    assert not tab.delete_instrument()
+    assert not m.setData(m.index(row, VENUE_HEADER.index("instrument")), "XRP")
+    sol = venue_row(tab, "Binance", "SOL")
+    assert not m.setData(m.index(sol, VENUE_HEADER.index("instrument")), "ETH")  # exists
+    assert m.setData(m.index(sol, VENUE_HEADER.index("instrument")), "SOLUSDT")  # same: SOL

@@ -65,18 +65,24 @@ class VenuesModel(SheetModel):
     editable = frozenset(range(len(VENUE_HEADER)))
 
     def build_rows(self) -> list[list[Any]]:
-        """Tier rows, profile fields blanked after a profile's first row."""
-        rows, last = [], None
+        """Tier rows, with repeated fields blanked.
+
+        Profile fields show on a profile's first row only, table fields on the first row of
+        each tier table (an instrument or the venue's default).
+        """
+        rows, last, last_table = [], None, None
         for r in parse.venue_table(self._doc.plan):
-            first = r["name"] != last
-            last = r["name"]
-            rows.append([r[k] if first or k not in parse.PROFILE_FIELDS[1:] else None
+            table = (r["name"], r["instrument"])
+            first, first_of_table = r["name"] != last, table != last_table
+            last, last_table = r["name"], table
+            rows.append([r[k] if (first or k not in parse.PROFILE_FIELDS[1:])
+                         and (first_of_table or k not in parse.TABLE_FIELDS) else None
                          for k in VENUE_HEADER])
         return rows
 
     def venue_name(self, row: int) -> str:
         """The profile a tier row belongs to."""
-        return str(self._rows[row][0])
+        return str(parse.venue_table(self._doc.plan)[row]["name"])
 
     def make_edit(self, row: int, column: int, value: Any) -> Edit:
         """A checked change of a profile field (whole profile) or a tier field."""

@@ -137,7 +137,8 @@ class SettingsTab(QWidget):
         row.addWidget(self._group("Plan settings", self.views["settings"]), 3)
         row.addWidget(self._group("Scenarios (adverse moves)", self.views["scenarios"]), 4)
         split.addWidget(top)
-        split.addWidget(self._group("Venue profiles and margin tiers (one row per tier; "
+        split.addWidget(self._group("Venue profiles, instruments and margin tiers (one row per "
+                                    "tier; blank instrument = the venue's default table; "
                                     "check them against your venue — tiers change)",
                                     self.views["venues"], self._venue_buttons()))
         split.setSizes([300, 600])
@@ -157,6 +158,8 @@ class SettingsTab(QWidget):
         lay = QHBoxLayout(bar)
         lay.setContentsMargins(0, 0, 0, 0)
         for text, slot in (("Add venue…", self.add_venue), ("Delete venue", self.delete_venue),
+                           ("Add instrument…", self.add_instrument),
+                           ("Delete instrument", self.delete_instrument),
                            ("Add tier", self.add_tier), ("Delete tier", self.delete_tier)):
             button = QPushButton(text, bar)
             button.clicked.connect(slot)
@@ -204,6 +207,29 @@ class SettingsTab(QWidget):
         name = self.venues.venue_name(row)
         return self._apply(lambda: parse.delete_venue(self._doc.plan, name),
                            f"Delete venue {name}")
+
+    def add_instrument(self) -> bool:
+        """Ask for a symbol and give the current row's venue an instrument.
+
+        The instrument starts as a copy of the venue's default tiers and order rules.
+        """
+        row = self._current_tier_row()
+        if row < 0:
+            self.message.emit("Add instrument: select a row of the venue first")
+            return False
+        name = self.venues.venue_name(row)
+        symbol = self.ask_text("Add instrument", f"Symbol of the new {name} instrument "
+                               "(e.g. SOL; BTCUSDT is read as BTC):")
+        if not symbol:
+            return False
+        return self._apply(lambda: parse.add_instrument(self._doc.plan, name, symbol),
+                           f"Add instrument {symbol} to {name}")
+
+    def delete_instrument(self) -> bool:
+        """Delete the current row's instrument (its symbol then uses the venue's default)."""
+        row = self._current_tier_row()
+        return row >= 0 and self._apply(lambda: parse.delete_instrument(self._doc.plan, row),
+                                        "Delete instrument")
 
     def add_tier(self) -> bool:
         """Duplicate the current tier row."""
