@@ -96,7 +96,14 @@ def summary(frame: pd.DataFrame, capital: float,
         "total_pnl_usd": float(pnl.sum()),
         "max_drawdown_usd": float(curve["drawdown_usd"].max()) if len(curve) else 0.0,
         "max_drawdown_pct": float(curve["drawdown_pct"].max()) if len(curve) else 0.0,
+        **_exit_counts(frame),
     }
+
+
+def _exit_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Trades that ended at a stop and in a liquidation (``exit_kind``)."""
+    kind = frame["exit_kind"] if "exit_kind" in frame else pd.Series("close", index=frame.index)
+    return {"stops": int((kind == "stop").sum()), "liquidations": int((kind == "liquidation").sum())}
 
 
 def _intervals(mean: np.ndarray, std: np.ndarray, n: np.ndarray
