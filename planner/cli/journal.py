@@ -44,6 +44,15 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--timezone", metavar="TZ", help="timezone of times without an offset")
     p.add_argument("--accept-good", action="store_true",
                    help="import the good rows even when some rows are bad")
+    f = p.add_argument_group("exchange exports (format presets: see 'journal formats')")
+    f.add_argument("--format", dest="preset", metavar="NAME",
+                   help="read every export as this preset (default: detected from the header)")
+    f.add_argument("--monthfirst", action="store_true",
+                   help="read slashed dates month first (09/18/2025); --dayfirst for day first")
+    f.add_argument("--face-value", action="append", default=[], metavar="SYMBOL=VALUE",
+                   help="contract face value, base units per contract (amounts in contracts)")
+    f.add_argument("--plan", metavar="PLAN.xlsx",
+                   help="link each imported trade to its plan row (same symbol and side)")
     m = p.add_argument_group("exchange exports (column mapping)")
     m.add_argument("--mapping", metavar="NAME", help="use a saved column mapping")
     m.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN",
@@ -82,10 +91,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                     help="take the capital and the scenario bands from this plan")
     _filter_options(st)
     sub.add_parser("mappings", help="list saved column mappings")
+    sub.add_parser("formats", help="list the exchange export presets")
     sub.add_parser("batches", help="list imports and closes, newest first")
     rb = sub.add_parser("remove-batch", help="remove one import or close and its trades")
     rb.add_argument("batch", type=int, metavar="ID")
-    for s in (imp, exp, st, *(sub.choices[n] for n in ("mappings", "batches", "remove-batch"))):
+    for s in (imp, exp, st, *(sub.choices[n] for n in ("mappings", "batches", "remove-batch",
+                                                          "formats"))):
         _journal_option(s, argparse.SUPPRESS)
 
 
@@ -150,24 +161,73 @@ def _mapping(args: argparse.Namespace, store: Any) -> Any:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from planner.journal.importer import ImportRefused, read_source, source_kind, store_all
+    from pathlib import Path
+
+    from planner.journal.importer import ImportRefused, is_export, read_source, source_kind, \
+        store_all
 
     with _store(args) as store:
         mapping = _mapping(args, store)
-        parsed = [read_source(f, tz=args.timezone, mapping=mapping) for f in args.files]
-        refused = [p for p in parsed if p.issues and not args.accept_good]
+        files = [Path(f) for f in args.files]
+        exports = [f for f in files if mapping is None and is_export(f, args.preset)]
+        items, notes = _read_exports(args, exports) if exports else ([], [])
+        by_file = {f: item for f, item in zip(exports, items, strict=True)}
+        for f in files:
+            if f not in by_file:
+                p = read_source(f, tz=args.timezone, mapping=mapping)
+                by_file[f] = (p, source_kind(f, mapping), mapping.name if mapping else "")
+        ordered = [by_file[f] for f in files]
+        refused = [p for p, _, _ in ordered if p.issues and not args.accept_good]
         if refused:
             raise ImportRefused(refused[0]) if len(refused) == 1 else ValueError(
                 "\n\n".join(str(ImportRefused(p)) for p in refused))
         if mapping is not None and args.save_mapping:
             store.save_mapping(args.save_mapping, mapping.to_json())
-        name = mapping.name if mapping else ""
-        results = store_all(store, [(p, source_kind(f, mapping), name)
-                                    for f, p in zip(args.files, parsed, strict=True)],
-                            accept_good=True)
-        for f, p, res in zip(args.files, parsed, results, strict=True):
-            print(f"{f}: {p.total} row(s) read, {res.added} added, {res.skipped} already in "
-                  f"the journal, {len(p.bad_rows)} bad row(s) left out")
+        results = store_all(store, ordered, accept_good=True)
+        for f, (p, _, name), res in zip(args.files, ordered, results, strict=True):
+            kind = f" ({name})" if name and f in [str(e) for e in exports] else ""
+            print(f"{f}{kind}: {p.total} row(s) read, {res.added} added, {res.skipped} already "
+                  f"in the journal, {len(p.bad_rows)} bad row(s) left out")
+        for note in notes:
+            print(f"note: {note}")
+    return 0
+
+
+def _read_exports(args: argparse.Namespace, exports: list[Any]) -> tuple[list[Any], list[str]]:
+    from planner.journal.importer import read_exports
+
+    if args.dayfirst and args.monthfirst:
+        raise ValueError("--dayfirst and --monthfirst contradict each other: give one")
+    dayfirst = True if args.dayfirst else (False if args.monthfirst else None)
+    plan_rows = None
+    if args.plan:
+        from planner.journal.planlink import plan_link_rows
+
+        plan_rows = plan_link_rows(args.plan)
+    return read_exports(exports, forced=args.preset, tz=args.timezone, dayfirst=dayfirst,
+                        face_values=_face_values(args.face_value), plan_rows=plan_rows)
+
+
+def _face_values(items: list[str]) -> dict[str, float]:
+    out = {}
+    for item in items:
+        sym, sep, value = item.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not sep or not sym.strip() or not (0 < number < 1e12):
+            raise ValueError(f"--face-value {item!r}: expected SYMBOL=VALUE with VALUE > 0")
+        out[sym.strip().upper()] = number
+    return out
+
+
+def _formats(args: argparse.Namespace) -> int:
+    from planner.journal.formats import PRESETS
+
+    for p in PRESETS:
+        print(f"{p.name:<22} {p.venue} — {p.export} ({p.kind})\n    header: "
+              f"{', '.join(p.signature)}\n    {p.notes}")
     return 0
 
 
@@ -260,4 +320,4 @@ def _remove_batch(args: argparse.Namespace) -> int:
 
 
 _ACTIONS = {"import": _import, "export": _export, "stats": _stats, "mappings": _mappings,
-            "batches": _batches, "remove-batch": _remove_batch}
+            "batches": _batches, "remove-batch": _remove_batch, "formats": _formats}
