@@ -110,8 +110,12 @@ class Cells:
         self.flag((sym == "").to_numpy(), "symbol", "a symbol is required")
         return sym
 
-    def sides(self, rows: pd.Series | None = None) -> pd.DataFrame:
-        """Order side (buy/sell), position side ("" / long / short) and opens? per row."""
+    def sides(self, rows: pd.Series | None = None, *, books: bool = False) -> pd.DataFrame:
+        """Order side (buy/sell), position side ("" / long / short) and opens? per row.
+
+        The position side is kept only for hedge-mode words, or when ``books`` asks for it
+        (one-row-per-trade exports name the position's side).
+        """
         low = self.raw("side").str.lower().str.replace(r"\s+", " ", regex=True)
         words = _side_words(self.preset.side)
         known = low.map(words)
@@ -120,7 +124,7 @@ class Cells:
                   "unknown side " + self.raw("side").map(repr) + f" for {self.preset.name}")
         filled = known.map(lambda v: v if isinstance(v, tuple) else ("", "", None))
         out = pd.DataFrame(filled.tolist(), index=self.index, columns=["side", "book", "opens"])
-        if not self.preset.hedge_words:
+        if not (self.preset.hedge_words or books):
             out["book"] = ""
         return out
 

@@ -41,7 +41,7 @@ def _costs(cells: Cells) -> tuple[np.ndarray, np.ndarray]:
 
 def _sides(cells: Cells, entry: np.ndarray, exit_: np.ndarray, gross: np.ndarray) -> np.ndarray:
     if cells.header("side") is not None:
-        return np.where(cells.sides()["book"].to_numpy() == "short", "short", "long")
+        return np.where(cells.sides(books=True)["book"].to_numpy() == "short", "short", "long")
     move = np.sign(exit_ - entry) * np.sign(gross)
     cells.flag(move == 0, "side", "no side column, and the prices and P&L do not say it")
     return np.where(move < 0, "short", "long")
