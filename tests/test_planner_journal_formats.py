@@ -106,7 +106,8 @@ def test_binance_trade_history_with_offset_in_name_and_transactions(tmp_path: Pa
     assert trades["opened_at"].iloc[0] == pd.Timestamp(START)      # UTC+8 in the name
     assert "0.00012 BNB (not converted to USD)" in trades["notes"].iloc[0]
     gross = [g * 600 for *_, g, _ in EXPECTED]
-    assert np.round(trades["reported_pnl_usd"].to_numpy(), 2).tolist() == np.round(gross, 2).tolist()
+    venue = np.round(trades["reported_pnl_usd"].to_numpy(), 2)
+    assert venue.tolist() == np.round(gross, 2).tolist()
     assert any("COMMISSION 1" in n for n in notes)
 
 

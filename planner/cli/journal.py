@@ -163,8 +163,13 @@ def _mapping(args: argparse.Namespace, store: Any) -> Any:
 def _import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from planner.journal.importer import ImportRefused, is_export, read_source, source_kind, \
-        store_all
+    from planner.journal.importer import (
+        ImportRefused,
+        is_export,
+        read_source,
+        source_kind,
+        store_all,
+    )
 
     with _store(args) as store:
         mapping = _mapping(args, store)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.errors import CellIssue, PlanError
+from planner.errors import CellIssue, FileRefused, PlanError
 from planner.journal.csvio import read_journal_csv
 from planner.journal.frame import Parsed
 from planner.journal.mapping import ColumnMapping, read_mapped

@@ -75,7 +75,8 @@ def link_parsed(parsed: Sequence[Parsed], plan_rows: object) -> tuple[list[Parse
         parsed: Files read.
         plan_rows: ``(computed rows, sheet rows)`` of the plan, as :func:`plan_link_rows` gives.
     """
-    rows, sheet_rows = plan_rows  # type: ignore[misc]
+    rows: pd.DataFrame = plan_rows[0]  # type: ignore[index]
+    sheet_rows: Sequence[int] | None = plan_rows[1]  # type: ignore[index]
     cands = candidates(rows, sheet_rows)
     out, notes = [], []
     for p in parsed:

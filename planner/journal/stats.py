@@ -103,7 +103,8 @@ def summary(frame: pd.DataFrame, capital: float,
 def _exit_counts(frame: pd.DataFrame) -> dict[str, int]:
     """Trades that ended at a stop and in a liquidation (``exit_kind``)."""
     kind = frame["exit_kind"] if "exit_kind" in frame else pd.Series("close", index=frame.index)
-    return {"stops": int((kind == "stop").sum()), "liquidations": int((kind == "liquidation").sum())}
+    return {"stops": int((kind == "stop").sum()),
+            "liquidations": int((kind == "liquidation").sum())}
 
 
 def _intervals(mean: np.ndarray, std: np.ndarray, n: np.ndarray

@@ -65,7 +65,7 @@ def _netted(files: Sequence[ExportRows], venues: Sequence[str]) -> tuple[pd.Data
     closed, unfinished = net_fills(fills)
     venue = np.asarray(venues, dtype=object)[closed["line"].to_numpy(dtype=np.int64) // _FILE]
     other = closed["fee_other"].to_numpy(dtype=float)
-    note = np.where(other != 0, "fees also " + pd.Series(other).map("{:.8g}".format)
+    note = np.where(other != 0, "fees also " + pd.Series(other).map("{:.8g}".format).astype(str)
                     + " " + closed["fee_coin_other"].astype(str).to_numpy()
                     + " (not converted to USD)", "")
     frame = _journal({

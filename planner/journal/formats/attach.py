@@ -13,10 +13,11 @@ import numpy as np
 import pandas as pd
 
 LIQUIDATION_SLACK = pd.Timedelta(minutes=1)
+_NO_SLACK = pd.Timedelta(0)
 
 
 def match_events(trades: pd.DataFrame, events: pd.DataFrame,
-                 slack: pd.Timedelta = pd.Timedelta(0)) -> np.ndarray:
+                 slack: pd.Timedelta = _NO_SLACK) -> np.ndarray:
     """Position in ``trades`` of the trade each event falls in (-1 when none).
 
     Args:

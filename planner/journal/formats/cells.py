@@ -16,7 +16,8 @@ from planner.journal.formats.load import Loaded
 from planner.journal.formats.preset import SIDE_WORDS
 from planner.journal.formats.timeread import read_times
 
-_NUMBER_UNIT = r"^\s*([-+]?(?:\d[\d,]*)?\.?\d*(?:[eE][-+]?\d+)?)\s*([A-Za-z][A-Za-z0-9]{0,11})?\s*$"
+_NUMBER_UNIT = (r"^\s*([-+]?(?:\d[\d,]*)?\.?\d*(?:[eE][-+]?\d+)?)\s*"
+                r"([A-Za-z][A-Za-z0-9]{0,11})?\s*$")
 _THOUSANDS = r"(?<=\d),(?=\d{3}(?:\D|$))"
 
 
@@ -39,6 +40,7 @@ class Cells:
         self.tz = tz or ("UTC" if self.preset.utc else None)
         self.dayfirst = dayfirst
         self.problems: dict[int, list[tuple[str, str]]] = {}
+        self._memo: dict[str, pd.Series] = {}
 
     def header(self, fieldname: str) -> str | None:
         """The file's header for a field, or ``None`` when the file has no such column."""
@@ -74,7 +76,7 @@ class Cells:
         unit = parts[1].fillna("").str.upper()
         wanted = np.ones(len(text), bool) if rows is None else rows.to_numpy(dtype=bool)
         bad = (text != "").to_numpy() & ~np.isfinite(arr) & wanted
-        self.flag(bad, fieldname, "expected a finite number, got " + text.map(repr))
+        self.flag(bad, fieldname, "expected a finite number, got " + text.map(repr).astype(str))
         if required:
             self.flag((text == "").to_numpy() & wanted, fieldname,
                       f"{self.header(fieldname) or fieldname} is required")
@@ -86,12 +88,17 @@ class Cells:
         arr, _ = self.number(fieldname, required=True, rows=rows)
         wanted = np.ones(len(arr), bool) if rows is None else rows.to_numpy(dtype=bool)
         with np.errstate(invalid="ignore"):
-            self.flag(wanted & (arr <= 0), fieldname,
-                      "must be > 0, got " + pd.Series(arr, index=self.index).map("{:g}".format))
+            shown = pd.Series(arr, index=self.index).map("{:g}".format).astype(str)
+            self.flag(wanted & (arr <= 0), fieldname, "must be > 0, got " + shown)
         return arr
 
     def times(self, fieldname: str, *, required: bool = True) -> pd.Series:
-        """A time field as UTC (NaT where bad or blank)."""
+        """A time field as UTC (NaT where bad or blank); read once."""
+        if fieldname not in self._memo:
+            self._memo[fieldname] = self._times(fieldname, required)
+        return self._memo[fieldname]
+
+    def _times(self, fieldname: str, required: bool) -> pd.Series:
         header = self.header(fieldname) or fieldname
         times, why = read_times(self.raw(fieldname), self.loaded.offset, self.tz, self.dayfirst,
                                 self.loaded.name, header)
@@ -105,10 +112,12 @@ class Cells:
         return times
 
     def symbols(self) -> pd.Series:
-        """The symbol field, upper case; blank ones flagged."""
-        sym = self.raw("symbol").str.upper()
-        self.flag((sym == "").to_numpy(), "symbol", "a symbol is required")
-        return sym
+        """The symbol field, upper case; blank ones flagged (once)."""
+        if "symbol" not in self._memo:
+            sym = self.raw("symbol").str.upper()
+            self.flag((sym == "").to_numpy(), "symbol", "a symbol is required")
+            self._memo["symbol"] = sym
+        return self._memo["symbol"]
 
     def sides(self, rows: pd.Series | None = None, *, books: bool = False) -> pd.DataFrame:
         """Order side (buy/sell), position side ("" / long / short) and opens? per row.
@@ -121,7 +130,8 @@ class Cells:
         known = low.map(words)
         wanted = np.ones(len(low), bool) if rows is None else rows.to_numpy(dtype=bool)
         self.flag(known.isna().to_numpy() & wanted, "side",
-                  "unknown side " + self.raw("side").map(repr) + f" for {self.preset.name}")
+                  "unknown side " + self.raw("side").map(repr).astype(str)
+                  + f" for {self.preset.name}")
         filled = known.map(lambda v: v if isinstance(v, tuple) else ("", "", None))
         out = pd.DataFrame(filled.tolist(), index=self.index, columns=["side", "book", "opens"])
         if not (self.preset.hedge_words or books):

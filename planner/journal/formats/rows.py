@@ -57,7 +57,7 @@ def _base_coin(symbol: pd.Series, coin: pd.Series) -> np.ndarray:
     """True where the fee coin is the traded coin (``BTC`` of ``BTCUSDT`` / ``BTC-USD``)."""
     sym = symbol.to_numpy(dtype=str)
     c = coin.to_numpy(dtype=str)
-    return np.array([bool(k) and s.startswith(k) for s, k in zip(sym, c, strict=True)])
+    return np.array([bool(k) and s.startswith(k) for s, k in zip(sym, c, strict=True)], dtype=bool)
 
 
 def _fees(cells: Cells, price: np.ndarray, symbol: pd.Series) -> pd.DataFrame:
