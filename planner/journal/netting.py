@@ -107,8 +107,10 @@ def _aggregate(f: pd.DataFrame) -> pd.DataFrame:
     sums["pnl"] = g["pnl"].sum(min_count=1)
     sums["closed"] = g["flat"].last()
     first, last = f.groupby("trade").head(1), f.groupby("trade").tail(1)
-    coins = f["fee_coin_other"].astype(str).where(parts["other"] != 0, "")
-    sums["coin"] = coins.groupby(f["trade"]).max()
+    paid = parts["other"].to_numpy() != 0
+    coins = pd.Series(f["fee_coin_other"].to_numpy(dtype=str)[paid],
+                      index=f["trade"].to_numpy()[paid])
+    sums["coin"] = coins[~coins.index.duplicated()].reindex(sums.index).fillna("")
     return _trades(sums, first.set_index("trade"), last.set_index("trade"), g.size())
 
 

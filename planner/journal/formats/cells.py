@@ -48,10 +48,12 @@ class Cells:
 
     def raw(self, fieldname: str) -> pd.Series:
         """The field's cells as stripped text ("" when the column is missing)."""
-        h = self.header(fieldname)
-        if h is None:
-            return pd.Series("", index=self.index, dtype=object)
-        return self.loaded.table[h].astype(str).str.strip()
+        key = "raw:" + fieldname
+        if key not in self._memo:
+            h = self.header(fieldname)
+            self._memo[key] = pd.Series("", index=self.index, dtype=object) if h is None \
+                else self.loaded.table[h].astype(str).str.strip()
+        return self._memo[key]
 
     def flag(self, mask: np.ndarray | pd.Series, fieldname: str, why: str | pd.Series) -> None:
         """Record ``why`` for the rows of ``mask`` (``why`` may be per row)."""
@@ -70,10 +72,7 @@ class Cells:
                rows: pd.Series | None = None) -> tuple[np.ndarray, pd.Series]:
         """A numeric field and the unit written after each number (``0.0368USDT``)."""
         text = self.raw(fieldname)
-        parts = text.str.replace(_THOUSANDS, "", regex=True).str.extract(_NUMBER_UNIT)
-        values = pd.to_numeric(parts[0].where(parts[0].str.strip() != ""), errors="coerce")
-        arr = values.to_numpy(dtype=float, na_value=np.nan, copy=True)
-        unit = parts[1].fillna("").str.upper()
+        arr, unit = _numbers_with_units(text)
         wanted = np.ones(len(text), bool) if rows is None else rows.to_numpy(dtype=bool)
         bad = (text != "").to_numpy() & ~np.isfinite(arr) & wanted
         self.flag(bad, fieldname, "expected a finite number, got " + text.map(repr).astype(str))
@@ -137,6 +136,23 @@ class Cells:
         if not (self.preset.hedge_words or books):
             out["book"] = ""
         return out
+
+
+def _numbers_with_units(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Numbers of a text column and the unit after each; plain numbers take the fast path."""
+    arr = pd.to_numeric(text.where(text != ""), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan, copy=True)
+    unit = pd.Series("", index=text.index, dtype=object)
+    odd = np.isnan(arr) & (text != "").to_numpy()
+    if odd.any():
+        cells = text[odd]
+        if cells.str.contains(",", regex=False).any():
+            cells = cells.str.replace(_THOUSANDS, "", regex=True)
+        parts = cells.str.extract(_NUMBER_UNIT)
+        values = pd.to_numeric(parts[0].where(parts[0].str.strip() != ""), errors="coerce")
+        arr[odd] = values.to_numpy(dtype=float, na_value=np.nan)
+        unit[odd] = parts[1].fillna("").str.upper().to_numpy()
+    return arr, unit
 
 
 def _side_words(reader: str) -> Mapping[str, tuple[str, str, bool | None]]:

@@ -156,5 +156,5 @@ def _table(text: str, skip: int, name: str) -> pd.DataFrame:
     if repeats:
         raise _refuse(name, f"the header repeats {', '.join(map(repr, repeats))}: remove one", 1)
     frame = frame.set_axis(pd.RangeIndex(skip + 2, skip + 2 + len(frame)))
-    blank = (frame.apply(lambda c: c.str.strip()) == "").all(axis=1)
-    return frame[~blank]
+    blank = (frame == "").all(axis=1)          # skipinitialspace: "  " reads as ""
+    return frame[~blank.to_numpy()]

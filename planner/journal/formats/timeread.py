@@ -62,9 +62,21 @@ def _order(a: pd.Series, b: pd.Series, dayfirst: bool | None, cells: pd.Series, 
 def rewrite(text: pd.Series, dayfirst: bool | None, name: str, header: str) -> pd.Series:
     """Exchange date layouts rewritten as ISO text (others pass through unchanged)."""
     text = text.astype(str).str.strip()
-    text = text.str.replace(_TIME_FIRST, r"\2 \1", regex=True)
-    text = text.str.replace(_SHORT_YEAR, r"20\1-\2-\3\4", regex=True)
-    return _slashed(text, dayfirst, name, header)
+    third = text.str[2:3]
+    text = _sub(text, (third == ":") | (text.str[1:2] == ":"), _TIME_FIRST, r"\2 \1")
+    text = _sub(text, third == "-", _SHORT_YEAR, r"20\1-\2-\3\4")
+    slashed = text.str.contains("/", regex=False).to_numpy()
+    if not slashed.any():
+        return text
+    return text.where(~slashed, _slashed(text[slashed], dayfirst, name, header))
+
+
+def _sub(text: pd.Series, maybe: pd.Series, pattern: str, repl: str) -> pd.Series:
+    """``str.replace`` on the cells a cheap test says may match (the rest are left as they are)."""
+    rows = maybe.to_numpy(dtype=bool)
+    if not rows.any():
+        return text
+    return text.where(~rows, text[rows].str.replace(pattern, repl, regex=True))
 
 
 def read_times(cells: pd.Series, offset: str, tz: str | None, dayfirst: bool | None,
