@@ -72,6 +72,19 @@ def _import_options(p: argparse.ArgumentParser) -> None:
     m.add_argument("--default-venue", default="", help="venue of unmapped rows")
 
 
+def _monte_carlo_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("Monte Carlo of the next trades (block bootstrap of the R-multiples)")
+    g.add_argument("--mc-trades", type=int, default=100, metavar="N", help="trades ahead (100)")
+    g.add_argument("--mc-paths", type=int, default=2000, metavar="N", help="paths (2000)")
+    g.add_argument("--mc-block", type=int, default=5, metavar="N",
+                   help="block of consecutive trades resampled together (5)")
+    g.add_argument("--risk-pct", type=float, default=None, metavar="PCT",
+                   help="risk per trade, %% of equity (default: the plan's median, else 1)")
+    g.add_argument("--floor-pct", type=float, default=50.0, metavar="PCT",
+                   help="ruin floor, %% of capital (50)")
+    g.add_argument("--seed", type=int, default=7, help="random seed (7)")
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Declare the ``journal`` sub-commands and their options."""
     _journal_option(p, None)
@@ -88,7 +101,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                     help="starting capital of the equity curve (default: the plan default)")
     st.add_argument("--trades", action="store_true", help="include every trade in the JSON")
     st.add_argument("--plan", metavar="PLAN.xlsx",
-                    help="take the capital and the scenario bands from this plan")
+                    help="take the capital, the scenario bands and the risk per trade (median "
+                         "Risk %% of its rows) from this plan")
+    _monte_carlo_options(st)
     _filter_options(st)
     sub.add_parser("mappings", help="list saved column mappings")
     sub.add_parser("formats", help="list the exchange export presets")
@@ -265,21 +280,32 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
+    from planner.journal.montecarlo import (
+        MonteCarloSettings,
+        mc_document,
+        monte_carlo,
+        plan_risk_pct,
+    )
     from planner.journal.review import DEFAULT_CAPITAL, review, stats_document
     from planner.jsonout import dumps
     from planner.model import DEFAULT_SCENARIOS
 
     with _store(args) as store:
         frame = store.trades()
-    capital, scenarios = DEFAULT_CAPITAL, DEFAULT_SCENARIOS
+    capital, scenarios, risk = DEFAULT_CAPITAL, DEFAULT_SCENARIOS, 1.0
     if args.plan:
         from planner import load_plan
 
         plan = load_plan(args.plan)
         capital, scenarios = plan.settings.capital_usd, plan.scenarios
+        risk = plan_risk_pct(plan.trades) or risk
     capital = capital if args.capital is None else args.capital
     rv = review(frame, _filter(args), capital, scenarios)
     doc = stats_document(rv, with_trades=args.trades)
+    settings = MonteCarloSettings(args.mc_trades, args.mc_paths, args.mc_block,
+                                  risk if args.risk_pct is None else args.risk_pct,
+                                  args.floor_pct, args.seed)
+    doc["monte_carlo"] = mc_document(monte_carlo(rv.trades, capital, settings))
     sys.stdout.write(dumps(doc) + "\n" if args.json else _stats_text(doc))
     return 0
 
@@ -297,7 +323,26 @@ def _stats_text(doc: dict[str, Any]) -> str:
         lines.append(f"  {b['bucket']:<16} {b['count']:>6} trades  P&L {f(b['pnl_usd']):>14}  "
                      f"mean R {f(b['expectancy_r'])} [{f(b['mean_r_low'])}, "
                      f"{f(b['mean_r_high'])}]  {b['verdict']}")
+    lines.append(f"{doc['stops']} stop(s), {doc['liquidations']} liquidation(s)")
+    mc = doc.get("monte_carlo")
+    if mc is not None:
+        lines += _mc_text(mc, f)
     return "\n".join(lines) + "\n"
+
+
+def _mc_text(mc: dict[str, Any], f: Any) -> list[str]:
+    st = mc["settings"]
+    out = [f"Monte Carlo, next {st['trades']} trades at {st['risk_pct']:g} % risk, "
+           f"{st['paths']} paths, blocks of {st['block']}, floor {st['floor_pct']:g} %:"]
+    for name, res in [("overall", mc["overall"]), *mc["buckets"].items()]:
+        if res is None:
+            out.append(f"  {name:<16} too few trades with R")
+            continue
+        fe, dd = res["final_equity_usd"], res["max_drawdown_pct"]
+        out.append(f"  {name:<16} final equity {f(fe['median'])} [{f(fe['p5'])}, "
+                   f"{f(fe['p95'])}]  max drawdown {f(dd['median'])} % [{f(dd['p5'])}, "
+                   f"{f(dd['p95'])}]  ruin {res['probability_of_ruin']:.1%}")
+    return out
 
 
 def _mappings(args: argparse.Namespace) -> int:
