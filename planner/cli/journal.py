@@ -33,7 +33,7 @@ def _filter_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("filters (repeat an option for several values)")
     g.add_argument("--from", dest="start", metavar="DATE", help="closed on or after (ISO date)")
     g.add_argument("--to", dest="end", metavar="DATE", help="closed on or before (ISO date)")
-    for name in ("bucket", "symbol", "venue", "side"):
+    for name in ("bucket", "symbol", "venue", "side", "tag"):
         g.add_argument(f"--{name}", action="append", default=[], metavar=name.upper())
     g.add_argument("--timezone", metavar="TZ", default=None,
                    help="IANA timezone of dates and of times without an offset (default UTC)")
@@ -107,11 +107,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     _filter_options(st)
     sub.add_parser("mappings", help="list saved column mappings")
     sub.add_parser("formats", help="list the exchange export presets")
+    tg = sub.add_parser("tag", help="set the tags of stored trades (by id, see stats --trades)")
+    tg.add_argument("ids", type=int, nargs="+", metavar="ID")
+    tg.add_argument("--tags", required=True, help="comma-separated tags ('' clears them)")
     sub.add_parser("batches", help="list imports and closes, newest first")
     rb = sub.add_parser("remove-batch", help="remove one import or close and its trades")
     rb.add_argument("batch", type=int, metavar="ID")
     for s in (imp, exp, st, *(sub.choices[n] for n in ("mappings", "batches", "remove-batch",
-                                                          "formats"))):
+                                                          "formats", "tag"))):
         _journal_option(s, argparse.SUPPRESS)
 
 
@@ -146,7 +149,7 @@ def _filter(args: argparse.Namespace) -> Any:
     return JournalFilter(
         start=start, end=end,
         buckets=tuple(args.bucket), symbols=tuple(args.symbol), venues=tuple(args.venue),
-        sides=tuple(s.lower() for s in args.side))
+        sides=tuple(s.lower() for s in args.side), tags=tuple(args.tag))
 
 
 def _mapping(args: argparse.Namespace, store: Any) -> Any:
@@ -242,6 +245,13 @@ def _face_values(items: list[str]) -> dict[str, float]:
     return out
 
 
+def _tag(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        n = store.set_tags(args.ids, args.tags)
+    print(f"{n} trade(s) tagged")
+    return 0
+
+
 def _formats(args: argparse.Namespace) -> int:
     from planner.journal.formats import PRESETS
 
@@ -323,6 +333,9 @@ def _stats_text(doc: dict[str, Any]) -> str:
         lines.append(f"  {b['bucket']:<16} {b['count']:>6} trades  P&L {f(b['pnl_usd']):>14}  "
                      f"mean R {f(b['expectancy_r'])} [{f(b['mean_r_low'])}, "
                      f"{f(b['mean_r_high'])}]  {b['verdict']}")
+    for t in doc["tags"]:
+        lines.append(f"  tag {t['tag']:<12} {t['count']:>6} trades  P&L {f(t['pnl_usd']):>14}  "
+                     f"mean R {f(t['expectancy_r'])}  {t['verdict']}")
     lines.append(f"{doc['stops']} stop(s), {doc['liquidations']} liquidation(s)")
     mc = doc.get("monte_carlo")
     if mc is not None:
@@ -370,4 +383,5 @@ def _remove_batch(args: argparse.Namespace) -> int:
 
 
 _ACTIONS = {"import": _import, "export": _export, "stats": _stats, "mappings": _mappings,
-            "batches": _batches, "remove-batch": _remove_batch, "formats": _formats}
+            "batches": _batches, "remove-batch": _remove_batch, "formats": _formats,
+            "tag": _tag}

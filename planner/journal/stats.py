@@ -147,6 +147,16 @@ def bucket_table(frame: pd.DataFrame) -> pd.DataFrame:
     return out[list(BUCKET_KEYS)].reset_index(drop=True)
 
 
+def tag_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-tag attribution like :func:`bucket_table` (a trade counts under each of its tags)."""
+    if frame.empty or "tags" not in frame:
+        return bucket_table(frame.iloc[:0]).rename(columns={"bucket": "tag"})
+    tags = frame["tags"].astype(str).str.split(",").explode().str.strip()
+    tags = tags[tags != ""]
+    rows = frame.loc[tags.index].assign(bucket=tags.to_numpy())
+    return bucket_table(rows.reset_index(drop=True)).rename(columns={"bucket": "tag"})
+
+
 def band_counts(frame: pd.DataFrame) -> dict[str, int]:
     """How many trades fell in each scenario band (trades without σ are left out)."""
     from planner.journal.derive import BANDS
