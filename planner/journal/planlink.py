@@ -68,6 +68,22 @@ def link(trades: pd.DataFrame, cands: pd.DataFrame) -> tuple[pd.DataFrame, dict[
     return out, ambiguous
 
 
+def take_row(trades: pd.DataFrame, at: int, cands: pd.DataFrame,
+             plan_row: int) -> pd.DataFrame:
+    """Link the trade at position ``at`` to the candidate of sheet row ``plan_row`` (a copy)."""
+    row = cands[cands["plan_row"] == plan_row].iloc[0]
+    out = trades.copy()
+    for field in TAKEN:
+        col = out[field].to_numpy(dtype=object if field == "bucket" else float, copy=True)
+        col[at] = row[field]
+        out[field] = col
+    if np.isnan(out["leverage"].iloc[at]):
+        lev = out["leverage"].to_numpy(dtype=float, copy=True)
+        lev[at] = float(row["leverage"])
+        out["leverage"] = lev
+    return out
+
+
 def link_parsed(parsed: Sequence[Parsed], plan_rows: object) -> tuple[list[Parsed], list[str]]:
     """Link the good trades of each file; notes list the trades left unlinked by ambiguity.
 

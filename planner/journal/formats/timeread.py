@@ -20,6 +20,7 @@ from planner.journal.times import parse_times
 _TIME_FIRST = r"^(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s+(\d{4}-\d{1,2}-\d{1,2})$"
 _SHORT_YEAR = r"^(\d{2})-(\d{2})-(\d{2})([ T].*)$"
 _SLASHED = r"^(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})(?:\s*-\s*|\s+|T)?(.*)$"
+AMBIGUOUS_MARK = "could be day/month or month/day"
 AMBIGUOUS = ("{n} date(s) such as {example!r} could be day/month or month/day; say which with "
              "--dayfirst (18/09 = 18 September) or --monthfirst (09/18 = 18 September)")
 
