@@ -150,6 +150,14 @@ def test_binance_position_history(tmp_path: Path) -> None:
     path.write_text(csv_text(header, rows), encoding="utf-8")
     trades, _ = _trades([path, _ledger(tmp_path)])
     _check(trades, 600, [0, 0, 0.5], [0, 0, FUNDING_USD], kinds=("close", "close", "liquidation"))
+    # the same file again, without the transactions beside it, is recognised as already stored
+    from planner.journal.importer import read_exports as items_of
+    from planner.journal.importer import store_all
+    from planner.journal.store import JournalStore
+
+    with JournalStore(tmp_path / "j.sqlite3") as store:
+        assert store_all(store, items_of([path, _ledger(tmp_path)])[0])[0].added == 3
+        assert store_all(store, items_of([path])[0])[0].skipped == 3
 
 
 # -- Bybit -----------------------------------------------------------------------------------
@@ -337,3 +345,22 @@ def test_every_preset_has_a_layout_test() -> None:
               "bybit-closed-pnl", "okx-positions", "okx-trades", "hyperliquid-trades",
               "hyperliquid-funding", "dydx-fills"}
     assert {p.name for p in PRESETS} == tested
+
+
+def test_bybit_hedge_mode_nets_long_and_short_books_apart(tmp_path: Path) -> None:
+    times = [START + dt.timedelta(minutes=m) for m in (0, 1, 2, 3, 4)]
+    fills = [("Open Long", 1, 2000), ("Open Short", 2, 2010), ("Close Long", 1, 2050),
+             ("Close Short", 1, 1990), ("Close Short", 1, 1980)]
+    rows = [["ETHUSDT", "Trade", q, px, px, 0.001, round(q * px * 0.001, 6), "USDT", "", d,
+             "Market", f"h{i}", f"o{i}", _iso(t, "%H:%M %Y-%m-%d")]
+            for i, ((d, q, px), t) in enumerate(zip(fills, times, strict=True))]
+    path = tmp_path / "hedge.csv"
+    path.write_text(csv_text(BYBIT, rows), encoding="utf-8")
+    trades, _ = _trades([path])
+    assert trades["side"].tolist() == ["long", "short"]      # in close order
+    assert trades["quantity"].tolist() == [1, 2]
+    assert trades["exit_price"].tolist() == [2050, 1985]
+    gross = [50.0, 2 * (2010 - 1985)]
+    fees = [2.0 + 2.05, 4.02 + 1.99 + 1.98]
+    assert np.round(trades["realized_pnl_usd"], 2).tolist() == \
+        np.round(np.array(gross) - fees, 2).tolist()

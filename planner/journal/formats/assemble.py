@@ -25,6 +25,7 @@ from planner.journal.formats.attach import attach
 from planner.journal.formats.load import load_export
 from planner.journal.formats.rows import ExportRows, read_rows
 from planner.journal.frame import Parsed, empty_journal, frame_issues
+from planner.journal.keys import content_keys
 from planner.journal.netting import net_fills
 
 _FILE = 10**9      # line key = file number × _FILE + line
@@ -97,8 +98,11 @@ def _trade_rows(files: Sequence[ExportRows], venues: Sequence[str]) -> pd.DataFr
             continue
         t = r.trades
         keys = {k: t[k] for k in t.columns if k != "line"}
-        frames.append(_journal({**keys, "venue": [venues[i]] * len(t)}, len(t)).assign(
-            line=(t["line"].to_numpy(dtype=np.int64) + i * _FILE)))
+        rows = _journal({**keys, "venue": [venues[i]] * len(t)}, len(t))
+        # keyed by the row as the file gives it: funding attached from another file later
+        # does not make a re-import of this file look new
+        rows["execution_id"] = ("row|" + content_keys(rows)).to_numpy()
+        frames.append(rows.assign(line=(t["line"].to_numpy(dtype=np.int64) + i * _FILE)))
     return pd.concat(frames, ignore_index=True) if frames else \
         empty_journal(0).assign(line=pd.Series(dtype=np.int64))
 
