@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.errors import CellIssue, FileRefused, PlanError
+from planner.errors import CellIssue, PlanError
 from planner.journal.csvio import read_journal_csv
 from planner.journal.frame import Parsed
 from planner.journal.mapping import ColumnMapping, read_mapped
@@ -66,13 +66,9 @@ def is_export(path: str | Path, forced: str | None = None) -> bool:
         return False
     if forced:
         return True
-    from planner.journal.formats import load_export
+    from planner.journal.formats.load import sniff
 
-    try:
-        load_export(path)
-    except FileRefused:
-        return False
-    return True
+    return sniff(path) is not None
 
 
 def read_exports(paths: list[Path], *, forced: str | None = None, tz: str | None = None,

@@ -125,6 +125,25 @@ def _choose(lines: list[str], name: str, forced: str | None) -> tuple[int, Prese
                         "one with --format, or map the columns with --map)", 1)
 
 
+def sniff(path: str | Path) -> Preset | None:
+    """The layout of ``path`` from its first lines only (``None``: not a known export).
+
+    Never raises: a file that cannot be read is simply not recognised here (reading it for
+    real says why).
+    """
+    path = Path(path)
+    try:
+        if zipfile.is_zipfile(path):
+            text, _ = _text(path)
+        else:
+            with open(path, "rb") as fh:
+                text = fh.read(65536).decode("utf-8-sig", errors="replace")
+        lines = text.splitlines()[:2]
+        return _choose(lines, path.name, None)[1] if lines else None
+    except (FileRefused, OSError):
+        return None
+
+
 def load_export(path: str | Path, forced: str | None = None) -> Loaded:
     """Read an export file as text with its layout.
 
