@@ -41,6 +41,7 @@ def test_import_export_without_map_then_stats_count_liquidations(
     assert run(["journal", "import", str(_binance(tmp_path)), str(_ledger(tmp_path))]) == 0
     out = capsys.readouterr().out
     assert "(binance-trades)" in out and "3 added" in out and "COMMISSION 1" in out
+    assert "transactions.csv: 2 funding payment(s) or liquidation mark(s) attached" in out
     assert run(["journal", "import", str(_binance(tmp_path))]) == 0
     assert "0 added, 3 already" in capsys.readouterr().out
     assert run(["journal", "stats", "--json"]) == 0

@@ -145,9 +145,10 @@ def read_exports(paths: Sequence[str | Path], *, forced: str | None = None,
     venues = [r.loaded.preset.venue for r in files]
     netted, open_count = _netted(files, venues)
     trades = pd.concat([netted, _trade_rows(files, venues)], ignore_index=True)
-    trades, loose = attach(trades, _events(files))
+    events = _events(files)
+    trades, loose = attach(trades, events)
     trades = pd.concat([trades, _loose_funding(loose, files, venues)], ignore_index=True)
-    notes = _notes(files, open_count, loose)
+    notes = _notes(files, open_count, loose) + _attached(files, events, loose)
     parsed = tuple(_parsed(files, i, trades) for i in range(len(files)))
     return ExportImport(parsed, tuple(r.loaded.preset.name for r in files), notes)
 
@@ -162,6 +163,15 @@ def _notes(files: Sequence[ExportRows], open_count: int, loose: pd.DataFrame) ->
             kinds = ", ".join(f"{k} {v}" for k, v in r.ignored.items())
             out.append(f"{r.loaded.name}: rows not imported (repeat the trade history): {kinds}")
     return tuple(n for n in out if n)
+
+
+def _attached(files: Sequence[ExportRows], events: pd.DataFrame,
+              loose: pd.DataFrame) -> tuple[str, ...]:
+    """Per file, how many funding payments and liquidation marks went onto trades."""
+    kept = events[~events["line"].isin(loose["line"])]
+    per = pd.Series(kept["line"].to_numpy(dtype=np.int64) // _FILE).value_counts()
+    return tuple(f"{files[int(i)].loaded.name}: {int(n)} funding payment(s) or liquidation "
+                 "mark(s) attached to the trades open then" for i, n in per.sort_index().items())
 
 
 def _parsed(files: Sequence[ExportRows], i: int, trades: pd.DataFrame) -> Parsed:
