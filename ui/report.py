@@ -90,9 +90,15 @@ def journal_pages(path: str, plan: Plan, one_per_file: bool) -> list[Page]:
         store.close()
     _range_note(path, rv.trades)
     pages = []
+    from planner.journal.montecarlo import MonteCarloSettings, plan_risk_pct
+
+    mc = MonteCarloSettings(risk_pct=plan_risk_pct(plan.trades) or 1.0)
     for name, draw in charts.CHARTS.items():
         fig = Figure(figsize=CHART if one_per_file else A4)
-        draw(fig, rv)
+        if name == "monte_carlo":
+            charts.draw_monte_carlo(fig, rv, mc)
+        else:
+            draw(fig, rv)
         pages.append(Page(f"journal-{name.replace('_', '-')}", fig))
     return pages
 

@@ -22,6 +22,8 @@ EARLIEST_TIME = _dt.datetime(2009, 1, 1, tzinfo=_dt.UTC)
 FUTURE_SLACK = _dt.timedelta(days=1)
 # Prices (``0 < price ≤ MAX_PRICE``) and USD amounts (fees, funding and reported P&L within
 # ``±MAX_USD``, 1R in ``(0, MAX_USD]``) share the plan's bounds (planner.schema).
+#: How a trade ended (``exit_kind``); ``funding`` marks a funding payment outside any trade.
+EXIT_KINDS = ("close", "stop", "liquidation", "funding")
 #: Largest quantity, base units (``0 < quantity ≤ MAX_QUANTITY``).
 MAX_QUANTITY = 1e12
 #: Largest leverage and σ at plan time: the plan's own bounds.
@@ -70,6 +72,10 @@ JOURNAL_INPUTS: tuple[Column, ...] = (
     _in("planned_vol_pct", "planned_vol_pct", "float", "pct", "σ at plan time, % daily.",
         minimum=0.0, min_open=True, maximum=MAX_VOL_PCT, unit="%"),
     _in("notes", "notes", "text", "text", "Free text."),
+    _in("exit_kind", "exit_kind", "choice", "text",
+        "How the trade ended: close, stop, liquidation (or funding: a funding payment outside "
+        "any trade).", default="close", choices=EXIT_KINDS),
+    _in("tags", "tags", "text", "text", "Tags, comma-separated (e.g. breakout, news)."),
 )
 
 JOURNAL_OUTPUTS: tuple[Column, ...] = (
@@ -101,7 +107,7 @@ VIEW_KEYS: tuple[str, ...] = (
     "closed_at", "symbol", "bucket", "side", "venue", "realized_pnl_usd", "r_multiple",
     "planned_risk_usd", "move_pct", "planned_vol_pct", "move_sigma", "band", "stop_hit",
     "entry_price", "exit_price", "planned_stop_price", "quantity", "leverage", "fees_usd",
-    "funding_usd", "opened_at", "notes")
+    "funding_usd", "opened_at", "exit_kind", "tags", "notes")
 VIEW_COLUMNS: tuple[Column, ...] = tuple(_BY_KEY[k] for k in VIEW_KEYS)
 
 
@@ -129,6 +135,9 @@ SUMMARY_COLUMNS: tuple[Column, ...] = (
           "Largest peak-to-trough fall of the equity curve, USD.", "USD"),
     _stat("max_drawdown_pct", "Max drawdown %", "pct",
           "Largest fall relative to its own peak, % (may be another episode).", "%"),
+    _stat("stops", "Stops", "ratio", "Trades that ended at a stop (exit_kind stop)."),
+    _stat("liquidations", "Liquidations", "ratio",
+          "Trades that ended in a liquidation (exit_kind liquidation)."),
 )
 
 #: Per-bucket attribution (``planner.journal.stats.bucket_table``), in display order.

@@ -32,6 +32,7 @@ class JournalFilter:
         symbols: Symbols to keep (empty = all).
         venues: Venue names to keep (empty = all).
         sides: ``long`` and/or ``short`` (empty = both).
+        tags: Keep trades carrying any of these tags (empty = all).
     """
 
     start: pd.Timestamp | None = None
@@ -40,6 +41,7 @@ class JournalFilter:
     symbols: tuple[str, ...] = ()
     venues: tuple[str, ...] = ()
     sides: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
     def mask(self, frame: pd.DataFrame) -> np.ndarray:
         """Boolean mask of the rows of ``frame`` this filter keeps."""
@@ -54,6 +56,8 @@ class JournalFilter:
             if wanted:
                 low = frame[key].astype(str).str.lower()
                 keep &= low.isin([w.lower() for w in wanted]).to_numpy()
+        if self.tags and "tags" in frame:
+            keep &= tag_mask(frame["tags"], self.tags)
         return keep
 
     def apply(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -69,7 +73,17 @@ class JournalFilter:
         return {"start": None if self.start is None else self.start.isoformat(),
                 "end": None if self.end is None else self.end.isoformat(),
                 "buckets": list(self.buckets), "symbols": list(self.symbols),
-                "venues": list(self.venues), "sides": list(self.sides)}
+                "venues": list(self.venues), "sides": list(self.sides),
+                "tags": list(self.tags)}
+
+
+def tag_mask(tags: pd.Series, wanted: tuple[str, ...]) -> np.ndarray:
+    """Rows whose comma-separated ``tags`` hold any of ``wanted`` (case-insensitive)."""
+    padded = ", " + tags.astype(str).str.lower() + ","
+    keep = np.zeros(len(tags), dtype=bool)
+    for w in wanted:
+        keep |= padded.str.contains(f", {w.strip().lower()},", regex=False).to_numpy()
+    return keep
 
 
 def parse_bound(text: str, tz: str = "UTC", *, end: bool = False,

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from planner.errors import CellIssue
-from planner.journal.columns import JOURNAL_INPUTS, MAX_USD
+from planner.journal.columns import EXIT_KINDS, JOURNAL_INPUTS, MAX_USD
 from planner.journal.times import outside_range, parse_times, range_text, stamp_text
 from planner.model import DEFAULT_BUCKETS, SIDES
 from planner.schema import Column
@@ -41,6 +41,12 @@ _EXEC = Column(EXECUTION_ID, "execution_id", "input", "text", "journal")
 _COLS: dict[str, Column] = {c.key: c for c in (*JOURNAL_INPUTS, _REPORTED, _EXEC)}
 PRICE_RULE = ("needs entry_price, exit_price and quantity to compute the P&L, or a "
               "realized_pnl_usd figure")
+
+
+def normalise_tags(text: pd.Series) -> pd.Series:
+    """Tags as ``a, b`` text: split on commas or semicolons, trimmed, lower case, unique."""
+    parts = text.astype(str).str.lower().str.replace(";", ",", regex=False).str.split(",")
+    return parts.map(lambda ts: ", ".join(dict.fromkeys(t.strip() for t in ts if t.strip())))
 
 
 def empty_journal(n: int = 0) -> pd.DataFrame:
@@ -128,6 +134,14 @@ def _text_column(raw: pd.Series, col: Column) -> tuple[pd.Series, dict[object, s
         text = text.where(~low.isin(list(known)), low.map(known)).replace("", col.default)
     elif col.key == "symbol":
         text = text.str.upper()
+    elif col.key == "exit_kind":
+        low = text.str.lower()
+        bad = ~low.isin(list(EXIT_KINDS)) & (low != "")
+        errors = {i: f"unknown exit_kind {text[i]!r}; expected {', '.join(EXIT_KINDS)}"
+                  for i in low.index[bad]}
+        text = low.where(low != "", col.default)
+    elif col.key == "tags":
+        text = normalise_tags(text)
     if col.required:
         errors.update({i: f"{col.header} is required" for i in text.index[text == ""]})
     return text.astype(object), errors

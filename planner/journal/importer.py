@@ -59,6 +59,50 @@ def read_source(path: str | Path, *, tz: str | None = None,
     return read_journal_csv(path, tz)
 
 
+def is_export(path: str | Path, forced: str | None = None) -> bool:
+    """True when ``path`` is an exchange export of a known layout (or ``forced`` names one)."""
+    path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return False
+    if forced:
+        return True
+    from planner.journal.formats.load import sniff
+
+    return sniff(path) is not None
+
+
+def read_exports(paths: list[Path], *, forced: str | None = None, tz: str | None = None,
+                 dayfirst: bool | None = None, face_values: dict[str, float] | None = None,
+                 plan_rows: object = None) -> tuple[list[tuple[Parsed, str, str]], list[str]]:
+    """Read exchange exports (fills netted into trades); store nothing.
+
+    Args:
+        paths: Export files (read together: funding files attach to the fills' trades).
+        forced: Preset name (``--format``), or ``None`` to detect each file's layout.
+        tz: Timezone of naive times when a file names no offset.
+        dayfirst: Day/month order of slashed dates, ``None`` when not given.
+        face_values: Contract face values by symbol (contracts in the file).
+        plan_rows: A plan's rows (``Plan.rows``) to link each trade to, or ``None``.
+
+    Returns:
+        ``[(parsed, "export", preset name)]`` per file, and notes for the user.
+
+    Raises:
+        FileRefused: A file cannot be read as asked.
+    """
+    from planner.journal.formats import read_exports as read
+
+    got = read(paths, forced=forced, tz=tz, dayfirst=dayfirst, face_values=face_values)
+    notes = list(got.notes)
+    parsed = list(got.parsed)
+    if plan_rows is not None:
+        from planner.journal.planlink import link_parsed
+
+        parsed, more = link_parsed(parsed, plan_rows)
+        notes += more
+    return [(p, "export", name) for p, name in zip(parsed, got.presets, strict=True)], notes
+
+
 def source_kind(path: str | Path, mapping: ColumnMapping | None) -> str:
     """The batch source label: ``workbook``, ``mapped`` or ``csv``."""
     if Path(path).suffix.lower() in WORKBOOK_SUFFIXES:

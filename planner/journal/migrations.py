@@ -12,6 +12,9 @@ History:
     2. Import batches (``batches``: one row per user action that added trades, so an import or a
        close can be undone as a whole), ``reported_pnl_usd`` for sources that state the P&L
        without prices, and ``mappings`` (saved column mappings for exchange exports).
+    3. ``exit_kind`` (how a trade ended: ``close``, ``stop``, ``liquidation``, or ``funding`` for
+       a funding payment outside any trade; existing rows become ``close``) and ``tags``
+       (comma-separated, "" for existing rows).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-CURRENT = 2
+CURRENT = 3
 
 _TRADE_FIELDS = """
     opened_at INTEGER,
@@ -38,6 +41,12 @@ _TRADE_FIELDS = """
     planned_stop_price REAL,
     planned_vol_pct REAL,
     notes TEXT NOT NULL DEFAULT ''"""
+_V3_FIELDS = {
+    "exit_kind": "TEXT NOT NULL DEFAULT 'close' "
+                 "CHECK (exit_kind IN ('close', 'stop', 'liquidation', 'funding'))",
+    "tags": "TEXT NOT NULL DEFAULT ''",
+}
+_V3_SQL = ",\n    ".join(f"{k} {v}" for k, v in _V3_FIELDS.items())
 
 #: Version 1, kept so migrations can be tested against a real old file.
 SCHEMA_V1 = f"""
@@ -68,7 +77,8 @@ CREATE TABLE trades (
     id INTEGER PRIMARY KEY,
     content_key TEXT NOT NULL UNIQUE,
     batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE RESTRICT,{_TRADE_FIELDS},
-    reported_pnl_usd REAL
+    reported_pnl_usd REAL,
+    {_V3_SQL}
 );
 CREATE INDEX trades_closed_at ON trades(closed_at);
 CREATE INDEX trades_batch ON trades(batch_id);
@@ -78,7 +88,7 @@ CREATE INDEX trades_batch ON trades(batch_id);
 TRADE_COLUMNS = ("id", "content_key", "batch_id", "opened_at", "closed_at", "symbol", "bucket",
                  "side", "venue", "entry_price", "exit_price", "quantity", "leverage",
                  "fees_usd", "funding_usd", "planned_risk_usd", "planned_stop_price",
-                 "planned_vol_pct", "notes", "reported_pnl_usd")
+                 "planned_vol_pct", "notes", "reported_pnl_usd", "exit_kind", "tags")
 
 
 def _v1_to_v2(conn: Any, now_us: int) -> None:
@@ -93,7 +103,8 @@ def _v1_to_v2(conn: Any, now_us: int) -> None:
         content_key TEXT NOT NULL UNIQUE,
         batch_id INTEGER NOT NULL REFERENCES batches(id) ON DELETE RESTRICT,{_TRADE_FIELDS},
         reported_pnl_usd REAL)""")
-    cols = ", ".join(c for c in TRADE_COLUMNS if c not in ("batch_id", "reported_pnl_usd"))
+    cols = ", ".join(c for c in TRADE_COLUMNS[:TRADE_COLUMNS.index("reported_pnl_usd")]
+                     if c != "batch_id")
     conn.execute(f"INSERT INTO trades_v2 ({cols}, batch_id) SELECT {cols}, "
                  "(SELECT b.id FROM batches b WHERE b.file_name = t.source) FROM trades t")
     conn.execute("DROP TABLE trades")
@@ -102,5 +113,11 @@ def _v1_to_v2(conn: Any, now_us: int) -> None:
     conn.execute("CREATE INDEX trades_batch ON trades(batch_id)")
 
 
+def _v2_to_v3(conn: Any, now_us: int) -> None:
+    """Add ``exit_kind`` (existing trades: ``close``) and ``tags`` (existing trades: "")."""
+    for name, spec in _V3_FIELDS.items():
+        conn.execute(f"ALTER TABLE trades ADD COLUMN {name} {spec}")
+
+
 #: ``from_version -> step(conn, now_us)`` bringing the file to ``from_version + 1``.
-STEPS: dict[int, Callable[[Any, int], None]] = {1: _v1_to_v2}
+STEPS: dict[int, Callable[[Any, int], None]] = {1: _v1_to_v2, 2: _v2_to_v3}

@@ -30,7 +30,8 @@ from planner.model import DEFAULT_SCENARIOS, Scenario, Settings
 DEFAULT_CAPITAL = Settings().capital_usd
 #: Per-trade fields of the plan-vs-outcome view (JSON ``trades`` / ``tail_events``).
 OUTCOME_KEYS = ("id", "closed_at", "symbol", "bucket", "side", "venue", "realized_pnl_usd",
-                "r_multiple", "planned_vol_pct", "move_pct", "move_sigma", "band", "stop_hit")
+                "r_multiple", "planned_vol_pct", "move_pct", "move_sigma", "band", "stop_hit",
+                "exit_kind", "tags")
 
 
 @dataclass(frozen=True, eq=False)
@@ -103,9 +104,13 @@ def stats_document(rv: Review, *, with_trades: bool = False) -> dict[str, Any]:
     buckets = [{k: _clean(v) for k, v in rec.items()}
                for rec in rv.buckets.to_dict(orient="records")]
     tail = rv.trades[rv.trades["band"].isin(["tail", "beyond tail"])]
+    from planner.journal.stats import tag_table
+
+    tags = [{k: _clean(v) for k, v in rec.items()}
+            for rec in tag_table(rv.trades).to_dict(orient="records")]
     doc = {**s, "capital_usd": rv.capital,
            "final_equity_usd": rv.capital + (rv.summary["total_pnl_usd"] or 0.0),
-           "filter": rv.filter.describe(), "buckets": buckets, "bands": rv.bands,
+           "filter": rv.filter.describe(), "buckets": buckets, "tags": tags, "bands": rv.bands,
            "tail_events": outcome_records(tail)}
     if with_trades:
         doc["trades"] = outcome_records(rv.trades)

@@ -96,7 +96,15 @@ def summary(frame: pd.DataFrame, capital: float,
         "total_pnl_usd": float(pnl.sum()),
         "max_drawdown_usd": float(curve["drawdown_usd"].max()) if len(curve) else 0.0,
         "max_drawdown_pct": float(curve["drawdown_pct"].max()) if len(curve) else 0.0,
+        **_exit_counts(frame),
     }
+
+
+def _exit_counts(frame: pd.DataFrame) -> dict[str, int]:
+    """Trades that ended at a stop and in a liquidation (``exit_kind``)."""
+    kind = frame["exit_kind"] if "exit_kind" in frame else pd.Series("close", index=frame.index)
+    return {"stops": int((kind == "stop").sum()),
+            "liquidations": int((kind == "liquidation").sum())}
 
 
 def _intervals(mean: np.ndarray, std: np.ndarray, n: np.ndarray
@@ -137,6 +145,16 @@ def bucket_table(frame: pd.DataFrame) -> pd.DataFrame:
     agg["verdict"] = verdicts(low, high)
     out = agg.reset_index().sort_values("pnl_usd", ascending=False, kind="stable")
     return out[list(BUCKET_KEYS)].reset_index(drop=True)
+
+
+def tag_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per-tag attribution like :func:`bucket_table` (a trade counts under each of its tags)."""
+    if frame.empty or "tags" not in frame:
+        return bucket_table(frame.iloc[:0]).rename(columns={"bucket": "tag"})
+    tags = frame["tags"].astype(str).str.split(",").explode().str.strip()
+    tags = tags[tags != ""]
+    rows = frame.loc[tags.index].assign(bucket=tags.to_numpy())
+    return bucket_table(rows.reset_index(drop=True)).rename(columns={"bucket": "tag"})
 
 
 def band_counts(frame: pd.DataFrame) -> dict[str, int]:

@@ -31,6 +31,7 @@ from planner.journal.times import from_micros, to_micros
 
 _STORED = tuple(k for k in FRAME_KEYS if k != "execution_id")
 _SALVAGE_CHUNK = 256
+MAX_TAGS_CHARS = 1000
 _INSERT = (f"INSERT INTO trades (content_key, batch_id, {', '.join(_STORED)}) "
            f"VALUES ({', '.join('?' * (len(_STORED) + 2))}) "
            "ON CONFLICT (content_key) DO NOTHING")
@@ -409,6 +410,27 @@ class JournalStore:
             n = sum(conn.execute("DELETE FROM trades WHERE content_key = ?", (k,)).rowcount
                     for k in keys)
             conn.execute("DELETE FROM batches WHERE id NOT IN (SELECT batch_id FROM trades)")
+        return int(n)
+
+    def set_tags(self, ids: Sequence[int], tags: str) -> int:
+        """Set the tags of the trades with these ids (normalised); return how many changed.
+
+        Raises:
+            JournalError: An id is not in the journal (nothing is changed), or the journal is
+                read-only or locked.
+        """
+        from planner.journal.frame import normalise_tags
+
+        text = str(normalise_tags(pd.Series([tags])).iloc[0])
+        if len(text) > MAX_TAGS_CHARS:
+            raise JournalRefused(f"tags longer than {MAX_TAGS_CHARS} characters; nothing was "
+                                 "changed")
+        with self._write() as conn:
+            n = sum(conn.execute("UPDATE trades SET tags = ? WHERE id = ?", (text, int(i)))
+                    .rowcount for i in ids)
+            if n != len(set(ids)):
+                raise JournalError(f"{self.path}: no trade with id "
+                                   f"{', '.join(str(i) for i in ids)}; nothing was changed")
         return int(n)
 
     def save_mapping(self, name: str, spec: str) -> None:

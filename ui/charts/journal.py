@@ -1,9 +1,10 @@
 """Journal charts on a matplotlib ``Figure`` (never pyplot): the Journal tab and the report.
 
-Four charts, each a small class that creates its artists once and changes them in place on
-:meth:`update` (``set_data``, ``set_height``, image ``set_data``), so the tab only calls
-``draw_idle``; and four plain functions (:func:`draw_equity`, :func:`draw_r_histogram`,
-:func:`draw_bucket_pnl`, :func:`draw_calendar`) that draw a review on a given figure in one
+Five charts (equity, R histogram, P&L by bucket, daily calendar, Monte Carlo fan), each a
+small class that creates its artists once and changes them in place on :meth:`update`
+(``set_data``, ``set_height``, image ``set_data``), so the tab only calls ``draw_idle``; and
+five plain functions (:func:`draw_equity`, :func:`draw_r_histogram`, :func:`draw_bucket_pnl`,
+:func:`draw_calendar`, :func:`draw_monte_carlo`) that draw a review on a given figure in one
 call, for the headless report. The series come from ``planner.journal`` (a ``Review`` and
 ``planner.journal.series``).
 """
@@ -25,6 +26,7 @@ from ui.charts.style import UsdTicks, usd_short
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from planner.journal.montecarlo import MonteCarloSettings
     from planner.journal.review import Review
 
 GAIN, LOSS, INK, MUTED, GRID = "#1a7f37", "#b2182b", "#222222", "#6b6b6b", "#e6e6e6"
@@ -242,6 +244,73 @@ def skipped_text(n: int) -> str:
             f"{lo:%Y-%m-%d} – {hi:%Y-%m-%d}")
 
 
+class MonteCarloChart:
+    """Fan of simulated equity over the next N trades (block bootstrap of the journal's R)."""
+
+    margins = (48.0, 14.0, 26.0, 34.0)
+
+    def __init__(self, fig: Figure, settings: MonteCarloSettings | None = None) -> None:
+        from planner.journal.montecarlo import MonteCarloSettings
+
+        self.fig = fig
+        self.settings = settings or MonteCarloSettings()
+        self.ax = _axes(fig, self.margins)
+        _style(self.ax, "Monte Carlo: equity over the next trades")
+        self.ax.yaxis.set_major_formatter(UsdTicks())
+        self.ax.grid(True, axis="y", color=GRID, linewidth=0.8)
+        self.outer = self.ax.fill_between([0.0], [0.0], [0.0], color="#c9d7ea", linewidth=0,
+                                          label="5–95 %")
+        self.inner = self.ax.fill_between([0.0], [0.0], [0.0], color="#8fb0d6", linewidth=0,
+                                          label="25–75 %")
+        (self.median,) = self.ax.plot([], [], color=EQUITY, linewidth=1.4, label="median")
+        (self.floor,) = self.ax.plot([], [], color=LOSS, linewidth=0.9, linestyle="--",
+                                     label="ruin floor")
+        self.ax.legend(loc="upper left", fontsize=FONT, frameon=True, framealpha=0.8,
+                       edgecolor="none")
+        self.note = _empty_note(self.ax)
+        self.note.set_text("fewer than 2 trades with a planned risk (R)")
+        self.result: dict[str, Any] | None = None
+
+    def update(self, rv: Review) -> None:
+        """Simulate from the review's trades and show the fan (empty note when too few R)."""
+        from planner.journal.montecarlo import simulate
+
+        s = self.settings
+        res = simulate(rv.trades["r_multiple"].to_numpy(dtype=float), rv.capital, s)
+        self.result = res
+        self.note.set_visible(res is None)
+        x = np.arange(s.trades + 1, dtype=float)
+        floor = rv.capital * s.floor_pct / 100.0
+        self.floor.set_data([0, s.trades], [floor, floor])
+        if res is None:
+            for artist in (self.outer, self.inner):
+                artist.set_data([0.0], [0.0], [0.0])
+            self.median.set_data([], [])
+            self.ax.set_xlabel("", fontsize=FONT)
+            return
+        fan = res["fan"]
+        self.outer.set_data(x, fan["p5"].to_numpy(), fan["p95"].to_numpy())
+        self.inner.set_data(x, fan["p25"].to_numpy(), fan["p75"].to_numpy())
+        self.median.set_data(x, fan["p50"].to_numpy())
+        self.ax.set_xlim(0, s.trades)
+        lo, hi = min(float(fan["p5"].min()), floor), float(fan["p95"].max())
+        pad = max(hi - lo, 1.0) * 0.08
+        self.ax.set_ylim(lo - pad, hi + pad)
+        dd = res["max_drawdown_pct"]
+        self.ax.set_xlabel(f"next {s.trades} trades at {s.risk_pct:g} % risk · max drawdown "
+                           f"median {dd['median']:.1f} % (p95 {dd['p95']:.1f} %) · ruin "
+                           f"{res['probability_of_ruin']:.1%} · {res['trades_sampled']} R "
+                           f"resampled in blocks of {s.block}", fontsize=FONT)
+
+
+def draw_monte_carlo(fig: Figure, rv: Review,
+                     settings: MonteCarloSettings | None = None) -> MonteCarloChart:
+    """Draw the Monte Carlo fan of ``rv`` on ``fig``."""
+    chart = MonteCarloChart(fig, settings)
+    chart.update(rv)
+    return chart
+
+
 def draw_equity(fig: Figure, rv: Review) -> EquityChart:
     """Draw the equity curve of ``rv`` on ``fig``."""
     chart = EquityChart(fig)
@@ -271,4 +340,5 @@ def draw_calendar(fig: Figure, rv: Review, tz: str = "UTC") -> CalendarChart:
 
 
 CHARTS = {"equity": draw_equity, "r_histogram": draw_r_histogram,
-          "bucket_pnl": draw_bucket_pnl, "calendar": draw_calendar}
+          "bucket_pnl": draw_bucket_pnl, "calendar": draw_calendar,
+          "monte_carlo": draw_monte_carlo}

@@ -23,7 +23,9 @@ def install(window: Any) -> None:
 
     session = JournalSession(journal_path(), window)
     tab = JournalTab(session, lambda: (window.document.plan.settings.capital_usd,
-                                       window.document.plan.scenarios), window)
+                                       window.document.plan.scenarios), window,
+                     plan_rows=lambda: (window.document.results.rows,
+                                        window.document.plan.sheet_rows))
     window.add_tab(tab, "Journal")
     window.document.changed.connect(tab.plan_changed)
     action = QAction(CLOSE_TEXT, window)

@@ -1,4 +1,4 @@
-"""The Journal tab's charts: four matplotlib canvases, built on first show, updated in place.
+"""The Journal tab's charts: five matplotlib canvases, built on first show, updated in place.
 
 matplotlib is imported here only when the panel is built (the Journal tab builds it when the
 tab is first shown), so start-up stays fast. Each chart keeps its artists and redraws with
@@ -12,14 +12,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 if TYPE_CHECKING:
+    from planner.journal.montecarlo import MonteCarloSettings
     from planner.journal.review import Review
 
 TITLES = (("equity", "Equity"), ("r_histogram", "R multiples"),
-          ("bucket_pnl", "P&&L by bucket"), ("calendar", "Daily P&&L"))
+          ("bucket_pnl", "P&&L by bucket"), ("calendar", "Daily P&&L"),
+          ("monte_carlo", "Monte Carlo"))
 
 
 class JournalCharts(QTabWidget):
-    """Equity curve, R histogram, P&L by bucket and the daily calendar, one tab each."""
+    """Equity curve, R histogram, P&L by bucket, the daily calendar and the Monte Carlo fan."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,6 +29,7 @@ class JournalCharts(QTabWidget):
         self.charts: dict[str, Any] = {}
         self.canvases: dict[str, Any] = {}
         self._pending: Review | None = None
+        self.mc_settings: MonteCarloSettings | None = None
         for key, title in TITLES:
             page = QWidget(self)
             QVBoxLayout(page).setContentsMargins(0, 0, 0, 0)
@@ -46,7 +49,8 @@ class JournalCharts(QTabWidget):
         from ui.charts.widget import Toolbar  # the toolbar with plain pixmap icons
 
         kinds = {"equity": charts.EquityChart, "r_histogram": charts.RHistogramChart,
-                 "bucket_pnl": charts.BucketPnlChart, "calendar": charts.CalendarChart}
+                 "bucket_pnl": charts.BucketPnlChart, "calendar": charts.CalendarChart,
+                 "monte_carlo": charts.MonteCarloChart}
         for key, page in list(self.canvases.items()):
             fig = Figure(figsize=(5, 3), dpi=96)
             canvas = FigureCanvasQTAgg(fig)
@@ -54,8 +58,16 @@ class JournalCharts(QTabWidget):
             page.layout().addWidget(canvas)
             self.charts[key] = kinds[key](fig)
             self.canvases[key] = canvas
+        if self.mc_settings is not None:
+            self.charts["monte_carlo"].settings = self.mc_settings
         self._built = True
         return [] if self._pending is None else self.show_review(self._pending)
+
+    def set_monte_carlo(self, settings: MonteCarloSettings) -> None:
+        """Use these Monte Carlo settings from now on (redrawn with the next review)."""
+        self.mc_settings = settings
+        if self._built:
+            self.charts["monte_carlo"].settings = settings
 
     def show_review(self, rv: Review) -> list[str]:
         """Show a review on every chart (kept for later when not built yet).

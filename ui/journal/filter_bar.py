@@ -1,4 +1,4 @@
-"""The Journal tab's filter bar: close-date range, bucket, symbol, venue, side and capital.
+"""The Journal tab's filter bar: close-date range, bucket, symbol, venue, side, tag, capital.
 
 It only builds a :class:`~planner.journal.filters.JournalFilter` (the domain filters and
 computes) and emits it; the choices offered are the values present in the journal.
@@ -48,6 +48,7 @@ class FilterBar(QWidget):
         self.combos = {k: _combo(self, f"Only this {k}") for k in ("bucket", "symbol", "venue")}
         self.combos["side"] = _combo(self, "Only longs or only shorts")
         self.combos["side"].addItems(["long", "short"])
+        self.combos["tag"] = _combo(self, "Only trades with this tag")
         for key, combo in self.combos.items():
             box.addWidget(QLabel(key.capitalize(), self))
             box.addWidget(combo)
@@ -82,6 +83,9 @@ class FilterBar(QWidget):
         for key in ("bucket", "symbol", "venue"):
             values = sorted(v for v in trades[key].dropna().astype(str).unique() if v)
             self._fill(self.combos[key], values)
+        tags = trades["tags"].astype(str).str.split(",").explode().str.strip() \
+            if "tags" in trades else []
+        self._fill(self.combos["tag"], sorted({t for t in tags if t}))
 
     def _fill(self, combo: QComboBox, values: Iterable[str]) -> None:
         current = combo.currentText()
@@ -102,7 +106,8 @@ class FilterBar(QWidget):
         end = parse_bound(self.end.date().toString("yyyy-MM-dd"), end=True) \
             if self.use_to.isChecked() else None
         return JournalFilter(start=start, end=end, buckets=pick("bucket"),
-                             symbols=pick("symbol"), venues=pick("venue"), sides=pick("side"))
+                             symbols=pick("symbol"), venues=pick("venue"), sides=pick("side"),
+                             tags=pick("tag"))
 
     def _emit(self, *_: object) -> None:
         self.changed.emit(self.current())

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from planner.journal.columns import SUMMARY_COLUMNS
@@ -164,6 +164,46 @@ def _order(values: np.ndarray, descending: bool) -> np.ndarray:
     if descending:
         ranked = ranked[::-1]
     return np.concatenate([ranked, np.flatnonzero(blank)])
+
+
+class TradesModel(FrameModel):
+    """The trade table: like :class:`FrameModel`, with the ``tags`` column editable.
+
+    An edit never changes the table itself: it emits ``tags_edited(id, text)`` and the tab
+    stores the tags (one transaction) and reloads.
+    """
+
+    tags_edited = Signal(int, str)
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        """Show a frame; the trades' ids ride along (hidden) through every sort."""
+        super().set_frame(frame)
+        ids = frame["id"].to_numpy(dtype=float) if "id" in frame else np.full(len(frame), np.nan)
+        self._arrays.append(ids)
+
+    def trade_id(self, row: int) -> int | None:
+        """The stored id of the trade shown in ``row`` (``None`` when not stored)."""
+        v = self._arrays[len(self.columns)][row] if len(self._arrays) > len(self.columns) \
+            else math.nan
+        return None if math.isnan(v) else int(v)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        """The tags cell of a stored trade is editable."""
+        base = super().flags(index)
+        if index.isValid() and self.columns[index.column()].key == "tags" \
+                and self.trade_id(index.row()) is not None:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
+        """Ask for new tags on a trade (``tags_edited``); False for anything else."""
+        if role != EDIT or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        trade = self.trade_id(index.row())
+        if trade is None or not isinstance(value, str) or len(value) > 1000:
+            return False
+        self.tags_edited.emit(trade, value)
+        return True
 
 
 class SummaryModel(QAbstractTableModel):

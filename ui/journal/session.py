@@ -87,6 +87,19 @@ class JournalSession(QObject):
         self.changed.emit()
         return result
 
+    def set_tags(self, trade_id: int, tags: str) -> None:
+        """Set one stored trade's tags (one transaction)."""
+        self.store().set_tags([trade_id], tags)
+        self.changed.emit()
+
+    def import_many(self, items: list[tuple[Parsed, str, str]]) -> list[AddResult]:
+        """Store several reviewed files in one transaction (the user accepted them)."""
+        from planner.journal.importer import store_all
+
+        results = store_all(self.store(), items, accept_good=True)
+        self.changed.emit()
+        return results
+
     def save_mapping(self, name: str, spec: str) -> None:
         """Save a named column mapping in the journal file."""
         self.store().save_mapping(name, spec)

@@ -33,17 +33,20 @@ from planner.journal.filters import JournalFilter
 from planner.journal.store import JournalError
 from ui.journal.charts_panel import JournalCharts
 from ui.journal.filter_bar import FilterBar
-from ui.journal.models import FrameModel, SummaryModel
+from ui.journal.models import FrameModel, SummaryModel, TradesModel
 from ui.journal.session import JournalSession
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from planner.journal.montecarlo import MonteCarloSettings
     from planner.journal.review import Review
     from planner.model import Scenario
 
 BANNER_STYLE = "background: #fff3c4; color: #5c4400; padding: 4px;"
 Context = Callable[[], tuple[float, Sequence["Scenario"]]]
+#: The open plan's computed rows and sheet rows (for linking imported trades), or ``None``.
+PlanRows = Callable[[], Any]
 
 
 def _table(model: Any, parent: QWidget, sortable: bool = True) -> QTableView:
@@ -75,12 +78,14 @@ class JournalTab(QWidget):
     Args:
         session: The open journal.
         context: Returns the plan's capital (USD) and scenarios (for the bands).
+        plan_rows: Returns the open plan's ``(computed rows, sheet rows)``: imported trades are
+            linked to them, and the Monte Carlo takes the plan's risk per trade.
     """
 
     def __init__(self, session: JournalSession, context: Context,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, plan_rows: PlanRows | None = None) -> None:
         super().__init__(parent)
-        self.session, self._context = session, context
+        self.session, self._context, self.plan_rows = session, context, plan_rows
         self.trades_frame: pd.DataFrame | None = None
         self.review: Review | None = None
         self._stale = True
@@ -92,7 +97,8 @@ class JournalTab(QWidget):
         self.filter_bar.capital.setValue(self._plan_capital)
         self.summary_model = SummaryModel(self)
         self.bucket_model = FrameModel(BUCKET_COLUMNS, self)
-        self.trades_model = FrameModel(VIEW_COLUMNS, self)
+        self.trades_model = TradesModel(VIEW_COLUMNS, self)
+        self.trades_model.tags_edited.connect(self.set_tags)
         self.bands = QLabel("", self)
         self.charts = JournalCharts(self)
         self._layout()
@@ -208,6 +214,7 @@ class JournalTab(QWidget):
             return
         rv = review(self.trades_frame, self.current_filter(), self.filter_bar.capital.value(),
                     self._scenarios)
+        self.charts.set_monte_carlo(self.monte_carlo_settings())
         self.review = rv
         self.summary_model.set_summary(rv.summary)
         self.bucket_model.set_frame(rv.buckets)
@@ -218,6 +225,23 @@ class JournalTab(QWidget):
         problems = self.charts.show_review(rv)
         if problems:
             self.show_problem("\n".join(problems))
+
+    def monte_carlo_settings(self) -> MonteCarloSettings:
+        """Monte Carlo settings: the open plan's risk per trade (median Risk %), else 1 %."""
+        from planner.journal.montecarlo import MonteCarloSettings, plan_risk_pct
+
+        risk = None
+        rows = self.plan_rows() if self.plan_rows is not None else None
+        if rows is not None:
+            risk = plan_risk_pct(rows[0])
+        return MonteCarloSettings(risk_pct=risk or 1.0)
+
+    def set_tags(self, trade_id: int, tags: str) -> None:
+        """Store a trade's tags typed in the table (a refused write shows in the banner)."""
+        try:
+            self.session.set_tags(trade_id, tags)
+        except JournalError as exc:
+            self.show_problem(str(exc))
 
     # -- import / export -------------------------------------------------------------------
     def _ask_import(self) -> None:
@@ -235,7 +259,8 @@ class JournalTab(QWidget):
         from ui.journal.importing import import_path
 
         try:
-            added, skipped = import_path(self, self.session, Path(path), interactive)
+            added, skipped = import_path(self, self.session, Path(path), interactive,
+                                         plan_rows=self.plan_rows)
         except (PlanError, JournalError) as exc:
             self.show_problem(str(exc))
             return 0
