@@ -8,13 +8,22 @@ Stable public API (see the README):
 * :func:`liquidation_price` and :func:`touch_probability` — the two core formulas, on scalars
   or arrays;
 * the value objects :class:`Plan`, :class:`Settings`, :class:`Scenario`,
-  :class:`VenueProfile`, :class:`Tier`, and :class:`PlanError`.
+  :class:`VenueProfile`, :class:`Instrument`, :class:`Tier`, and :class:`PlanError`.
 """
 
 from planner.engine import Results, check_plan, compute, liquidation_price, touch_probability
 from planner.errors import CellIssue, PlanError
 from planner.io import load_plan, save_plan
-from planner.model import DEFAULT_SCENARIOS, Plan, Scenario, Settings, Tier, VenueProfile
+from planner.model import (
+    DEFAULT_SCENARIOS,
+    Instrument,
+    Plan,
+    Scenario,
+    Settings,
+    Tier,
+    VenueProfile,
+    base_symbol,
+)
 from planner.sample import sample_plan
 from planner.validate import empty_trades, type_trades
 from planner.venues import shipped_venues
@@ -22,6 +31,7 @@ from planner.venues import shipped_venues
 __all__ = [
     "DEFAULT_SCENARIOS",
     "CellIssue",
+    "Instrument",
     "Plan",
     "PlanError",
     "Results",
@@ -29,6 +39,7 @@ __all__ = [
     "Settings",
     "Tier",
     "VenueProfile",
+    "base_symbol",
     "check_plan",
     "compute",
     "empty_trades",
