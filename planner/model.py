@@ -117,7 +117,7 @@ class Tier:
 #: Quote-currency and contract suffixes dropped from a row's symbol to find its instrument
 #: (``BTCUSDT``, ``BTC-PERP``, ``BTC/USDC:USDC``, ``BTC-USDT-SWAP`` all name ``BTC``), longest
 #: first.
-QUOTE_SUFFIXES = ("USDT", "USDC", "BUSD", "PERP", "USD")
+QUOTE_SUFFIXES = ("FDUSD", "USDT", "USDC", "BUSD", "PERP", "USD")
 #: Characters that end the base of a symbol (``BTC-PERP``, ``BTC/USDC:USDC``, ``BTC_USDT``).
 SYMBOL_SEPARATORS = ("/", ":", "-", "_", " ")
 

@@ -24,7 +24,7 @@ from tests.conftest import make_plan
     ("BTCUSDT", "BTC"), ("btcusdt", "BTC"), ("BTC-PERP", "BTC"), ("BTC/USDC:USDC", "BTC"),
     ("BTC-USDT-SWAP", "BTC"), ("SOL", "SOL"), (" sol-usd ", "SOL"), ("ETHUSD", "ETH"),
     ("ETHBUSD", "ETH"), ("1000PEPEUSDT", "1000PEPE"), ("USDT", "USDT"), ("USDCUSDT", "USDC"),
-    ("BTC_USDT", "BTC"), ("", ""),
+    ("BTC_USDT", "BTC"), ("", ""), ("BTCFDUSD", "BTC"), ("ETH-USDT-SWAP", "ETH"),
 ])
 def test_a_symbol_names_its_base_coin(symbol, base):
     assert base_symbol(symbol) == base

@@ -88,7 +88,8 @@ def generated_plan(seed: int, n: int = 40) -> Plan:
     entry = np.round(np.exp(rng.uniform(np.log(0.05), np.log(70_000), n)), 4)
     rows = pd.DataFrame({
         "symbol": pick(["BTCUSDT", "ETH", "=HYPERLINK(\"x\")", "@SUM(A1)", "sol-perp",
-                        "DOGE-USDT-SWAP", "btc/usdc:usdc", "1000PEPEUSDT", "USDT"]),
+                        "DOGE-USDT-SWAP", "btc/usdc:usdc", "1000PEPEUSDT", "USDT",
+                        "solfdusd"]),
         "bucket": pick(["directional", "hedging", "market-making", "Alpha", "alpha"]),
         "side": pick(["long", "short"]), "venue": names[rng.integers(0, len(names), n)],
         "entry_price": entry, "leverage": rng.integers(1, 60, n).astype(float),

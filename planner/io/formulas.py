@@ -103,8 +103,10 @@ def base_symbol(symbol: str) -> str:
     u = f"UPPER(TRIM({symbol}))"
     cut = ",".join(f'FIND("{ch}",{u}&"{ch}")' for ch in SYMBOL_SEPARATORS)
     h = f"LEFT({u},MIN({cut})-1)"
-    four = ",".join(f'RIGHT({h},4)="{x}"' for x in QUOTE_SUFFIXES if len(x) == 4)
-    n = f'IF(AND(LEN({h})>4,OR({four})),4,IF(AND(LEN({h})>3,RIGHT({h},3)="USD"),3,0))'
+    n = "0"
+    for size in sorted({len(x) for x in QUOTE_SUFFIXES}):     # the longest suffix is tried first
+        ends = ",".join(f'RIGHT({h},{size})="{x}"' for x in QUOTE_SUFFIXES if len(x) == size)
+        n = f"IF(AND(LEN({h})>{size},OR({ends})),{size},{n})"
     return f"LEFT({h},LEN({h})-{n})"
 
 

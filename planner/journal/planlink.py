@@ -17,17 +17,21 @@ import numpy as np
 import pandas as pd
 
 from planner.journal.frame import Parsed
+from planner.model import base_symbol as model_base
 
-_QUOTES = r"(?:[-_/]?(?:USDT|USDC|USD|BUSD|FDUSD|PERP|SWAP))+$"
 TAKEN = {"bucket": "bucket", "planned_risk_usd": "risk_usd",
          "planned_stop_price": "stop_price", "planned_vol_pct": "volatility_pct"}
 
 
 def base_symbol(symbols: pd.Series) -> pd.Series:
-    """The base coin of each symbol (``BTC-USDT-SWAP`` -> ``BTC``)."""
-    up = symbols.astype(str).str.upper().str.strip()
-    base = up.str.replace(_QUOTES, "", regex=True).str.replace(r"[^A-Z0-9]", "", regex=True)
-    return base.where(base != "", up)
+    """The base coin of each symbol (``BTC-USDT-SWAP`` -> ``BTC``), by the plan's own rule.
+
+    :func:`planner.model.base_symbol` (the rule that finds a row's instrument), applied once
+    per distinct symbol.
+    """
+    codes, uniques = pd.factorize(symbols.astype(str), use_na_sentinel=False)
+    bases = np.array([model_base(u) for u in uniques], dtype=object)
+    return pd.Series(bases[codes] if len(codes) else [], index=symbols.index, dtype=object)
 
 
 def candidates(plan_rows: pd.DataFrame, sheet_rows: Sequence[int] | None = None
