@@ -15,6 +15,7 @@ for the journal).
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -83,7 +84,7 @@ class MarketStore:
         timeout: Seconds to wait for another program's write lock.
     """
 
-    def __init__(self, path: str | Path, *, read_only: bool = False,
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False,
                  timeout: float = 5.0) -> None:
         self.path = Path(path)
         self.read_only = read_only
