@@ -65,12 +65,13 @@ def replay_frame(results: Any) -> pd.DataFrame:
     """The engine's per-row results with the fee rates the replay needs.
 
     Adds ``fee_entry_pct`` and ``fee_exit_pct`` from each row's venue (maker entry when
-    ``fee_mode`` is ``maker``).
+    ``fee_mode`` is ``maker``); the index becomes the Plan sheet's row numbers (header = 1).
 
     Args:
         results: :class:`planner.engine.core.Results` (``rows`` and ``venues``).
     """
     rows = results.rows.copy()
+    rows.index = pd.RangeIndex(2, len(rows) + 2)       # the plan sheet's row numbers
     venues = results.venues
     taker = rows["venue"].map(lambda v: venues[v].taker_fee_pct if v in venues else math.nan)
     maker = rows["venue"].map(lambda v: venues[v].maker_fee_pct if v in venues else math.nan)
