@@ -239,6 +239,12 @@ class MarketStore:
                                             strict=True)]
         return frame.sort_values(["kind", "symbol", "interval"], ignore_index=True)
 
+    @staticmethod
+    def empty_series() -> pd.DataFrame:
+        """The frame :meth:`series` returns for an empty file."""
+        return pd.DataFrame(columns=["kind", "symbol", "interval", "rows", "first", "last",
+                                     "gaps"])
+
     def symbols(self, interval: str | None = None) -> list[str]:
         """Symbols with candles (of ``interval``, when given)."""
         sql = "SELECT DISTINCT symbol FROM candles" + (" WHERE interval = ?" if interval else "")
