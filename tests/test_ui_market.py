@@ -119,3 +119,7 @@ def test_stress_tab_typed_window_and_plain_errors(window, tmp_path, market_path)
 
 def test_series_model_passes_the_model_tester(qtmodeltester):
     qtmodeltester.check(SeriesModel())
+
+
+def test_market_data_action_sits_in_the_plan_menu(window):
+    assert window.market_action in window.plan_menu.actions()

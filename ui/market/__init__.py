@@ -1,7 +1,7 @@
-"""The Market extension: the *Market* menu (Market data…) and the Stress tab.
+"""The Market extension: *Plan → Market data…* and the Stress tab.
 
 ``install(window)`` (listed in :data:`ui.extensions.EXTENSIONS`) uses only the window's public
-API (``document``, ``add_tab()``, ``menuBar()``, ``show_message()``). The market file is
+API (``document``, ``add_tab()``, ``plan_menu``). The market file is
 ``$TRADE_PLANNER_MARKET``, else ``market.sqlite3`` beside the journal.
 """
 
@@ -11,15 +11,15 @@ from typing import Any
 
 
 def install(window: Any) -> None:
-    """Add the Market menu and the Stress tab to ``window``."""
+    """Add the Market data action and the Stress tab to ``window``."""
     from planner.market.location import market_path
     from ui.market.stress_tab import StressTab
 
     path = market_path()
     tab = StressTab(window.document, path, window)
     window.add_tab(tab, "Stress")
-    menu = window.menuBar().addMenu("&Market")
-    action = menu.addAction("Market &data…", lambda: open_dialog(window, path))
+    window.plan_menu.addSeparator()
+    action = window.plan_menu.addAction("Market &data…", lambda: open_dialog(window, path))
     action.setStatusTip("Import kline and funding files, see what is loaded, delete a series")
     window.stress_tab, window.market_action = tab, action
 
