@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = ("bench_engine", "bench_io", "bench_ui", "bench_portfolio", "bench_journal")
+SCRIPTS = ("bench_engine", "bench_io", "bench_ui", "bench_portfolio", "bench_journal",
+           "bench_market")
 
 
 def main() -> int:

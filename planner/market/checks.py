@@ -166,11 +166,15 @@ def _finish(out: _Issues, frame: pd.DataFrame, key: str, keys: tuple[str, ...]) 
     frame = frame.assign(_line=frame.index.to_numpy())
     ok = ~out.bad
     exact = np.zeros(total, dtype=bool)
-    if ok.any():
+    times = frame[key].to_numpy()[ok]
+    if ok.any() and not bool(np.all(times[1:] > times[:-1])):   # sorted and unique: no repeat
         exact[ok] = _duplicates_ok(out, frame, key, keys, ok)
     parsed = out.parsed(frame.drop(columns="_line"), total)
-    keep = ~exact[~out.bad]
-    good = parsed.frame[keep].sort_values(key, kind="stable")
+    good = parsed.frame
+    if exact.any():
+        good = good[~exact[~out.bad]]
+    if not bool(np.all(np.diff(good[key].to_numpy()) > 0)):
+        good = good.sort_values(key, kind="stable")
     return Parsed(good, parsed.issues, total, parsed.source, parsed.bad_rows)
 
 

@@ -84,21 +84,33 @@ def _stops(a: Assignment, r: RowArrays, g: np.ndarray, k: np.ndarray,
     return exit_t, pnl
 
 
+def _closed_sum(exit_t: np.ndarray, w: np.ndarray, n_t: int) -> np.ndarray:
+    """Per candle, the sum of ``w`` over rows that have exited by then."""
+    return np.cumsum(np.bincount(exit_t, weights=w, minlength=n_t + 1))[:n_t]
+
+
 def _marks(r: RowArrays, g: np.ndarray, k: np.ndarray, lows: np.ndarray, highs: np.ndarray,
            exit_t: np.ndarray, closed: np.ndarray, capital: float
            ) -> tuple[np.ndarray, np.ndarray]:
-    """Wallet equity and maintenance margin at every candle of the axis (blocks of candles)."""
+    """Wallet equity and maintenance margin at every candle of the axis.
+
+    With ``open`` the mask of rows still open and ``R`` each row's adverse price ratio,
+    unrealized P&L is ``(open·R)ᵀ(s·N) − openᵀ(s·N)`` and maintenance ``(open·R)ᵀ(N·mmr) −
+    openᵀ cum``: two matrix–vector products per block of candles, the ``openᵀ`` sums from
+    cumulative sums over the exit candles.
+    """
     n_t = lows.shape[1]
-    equity, maint = np.empty(n_t), np.empty(n_t)
+    sn, nm = r.s * r.N, r.N * r.mmr
+    open_sn = sn.sum() - _closed_sum(exit_t, sn, n_t)
+    open_cum = r.cum.sum() - _closed_sum(exit_t, r.cum, n_t)
+    log_low, log_high = np.log(lows), np.log(highs)
+    weighted = np.empty((2, n_t))
     block = max(1, _CELLS // max(len(g), 1))
     long = (r.s > 0)[:, None]
     for a0 in range(0, n_t, block):
         b0 = min(a0 + block, n_t)
-        ratio = np.where(long, lows[g, a0:b0], highs[g, a0:b0]) ** k[:, None]
-        price = r.E[:, None] * ratio
-        open_ = np.arange(a0, b0)[None, :] < exit_t[:, None]
-        unreal = np.where(open_, (r.s * r.Q)[:, None] * (price - r.E[:, None]), 0.0).sum(0)
-        mm = np.where(open_, r.Q[:, None] * price * r.mmr[:, None] - r.cum[:, None], 0.0)
-        equity[a0:b0] = capital + closed[a0:b0] + unreal
-        maint[a0:b0] = mm.sum(0)
-    return equity, maint
+        ratio = np.exp(np.where(long, log_low[g, a0:b0], log_high[g, a0:b0]) * k[:, None])
+        ratio *= np.arange(a0, b0)[None, :] < exit_t[:, None]
+        weighted[:, a0:b0] = np.stack([sn, nm]) @ ratio
+    equity = capital + closed + weighted[0] - open_sn
+    return equity, weighted[1] - open_cum
