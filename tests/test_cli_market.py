@@ -116,3 +116,23 @@ def test_main_py_runs_market_headless(tmp_path):
     out = subprocess.run([sys.executable, "main.py", "market", "--help"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and "import" in out.stdout and "funding" in out.stdout
+
+
+def test_the_generated_sample_imports_and_its_crash_is_the_worst_window(tmp_path, market,
+                                                                         capsys):
+    sys.path.insert(0, str(ROOT / "resources"))
+    try:
+        import make_sample_market
+    finally:
+        sys.path.pop(0)
+    assert make_sample_market.main([str(tmp_path / "s")]) == 0
+    zips = sorted(str(p) for p in (tmp_path / "s").glob("*.zip"))
+    assert len(zips) == 9 and run(["market", "import", *zips]) == 0
+    listed = _json(capsys, "market", "list", "--json")
+    assert [(d["symbol"], d["rows"]) for d in listed if d["kind"] == "candles"] == [
+        ("BTCUSDT", 2904), ("ETHUSDT", 2904)]
+    doc = _json(capsys, "replay", SAMPLE, "--worst", "1", "--hours", "72", "--json")
+    worst = doc["windows"][0]
+    assert worst["from"].startswith("2024-03-1") and worst["move_pct"] < -20
+    eth = [r for r in worst["rows"] if r["symbol"] == "ETHUSDT"]
+    assert eth and all(r["path"] == "ETHUSDT" for r in eth)        # its own candles
