@@ -69,6 +69,7 @@ def funding(folder: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
+    """Write the sample into the folder ``argv[0]``; return the exit code."""
     if len(argv) != 1:
         print(__doc__, file=sys.stderr)
         return 2
