@@ -123,3 +123,17 @@ def test_series_model_passes_the_model_tester(qtmodeltester):
 
 def test_market_data_action_sits_in_the_plan_menu(window):
     assert window.market_action in window.plan_menu.actions()
+
+
+def test_report_gets_a_stress_page_only_with_market_data(tmp_path, market_path):
+    from planner.cli import run
+    from planner.market.importer import read_file, store_files
+    from tests.conftest import ROOT
+
+    plan = str(ROOT / "resources" / "sample_plan.xlsx")
+    assert run(["report", plan, "-o", str(tmp_path / "a.png")]) == 0
+    assert not (tmp_path / "a-stress.png").exists()
+    with MarketStore(market_path) as store:
+        store_files(store, [read_file(_crash(tmp_path))])
+    assert run(["report", plan, "-o", str(tmp_path / "b.png")]) == 0
+    assert (tmp_path / "b-stress.png").stat().st_size > 10_000
