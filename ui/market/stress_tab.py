@@ -126,5 +126,6 @@ class StressTab(QWidget):
 
             self.chart = ChartWidget(StressPathChart, "stress-path", self)
             self.split.addWidget(self.chart)
+            self.split.setSizes([1, 1])
         self.chart.show_series(path)
         return path
