@@ -213,3 +213,23 @@ def test_interval_and_symbol_rules():
     assert match_series("BTCUSDC", stored) == "BTCUSDC"
     assert match_series("wbtc", stored) == "WBTCUSDT"
     assert match_series("SOL", stored) is None
+
+
+def test_times_in_the_future_and_a_symlinked_file(tmp_path):
+    future = candles(2, start_us=4_102_444_800_000_000)          # 2100-01-01
+    path = write_kline(tmp_path, future, name="BTCUSDT-1h-2100-01")
+    assert "outside 2009-01-01" in str(read_binance(path).parsed.issues[0])
+    real = write_kline(tmp_path, candles(3), name="data")
+    link = tmp_path / "ETHUSDT-1h-2024-01.zip"
+    link.symlink_to(real)
+    got = read_binance(link)
+    assert (got.symbol, got.parsed.good) == ("ETHUSDT", 3)
+
+
+def test_blank_lines_are_skipped_and_later_lines_keep_their_numbers(tmp_path):
+    lines = kline_text(candles(3)).splitlines()
+    lines[2] = "bad" + lines[2]
+    path = tmp_path / "BTCUSDT-1h-2024-01.csv"
+    path.write_text("\n".join([lines[0], "", *lines[1:]]) + "\n")
+    got = read_binance(path).parsed
+    assert (got.good, got.total, got.bad_rows) == (2, 3, (4,))

@@ -92,9 +92,11 @@ def _table(path: Path, data: bytes, names: tuple[str, ...], header: bool) -> pd.
         raise refuse(path, "no rows below the header") from None
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         raise refuse(path, f"not a {len(names)}-column table ({str(exc).strip()})") from None
+    frame = frame.set_axis(pd.RangeIndex(1 + header, len(frame) + 1 + header))
+    frame = frame[frame.notna().any(axis=1)]     # blank lines: skipped, numbering kept
     if frame.empty:
         raise refuse(path, "no rows below the header")
-    return frame.set_axis(pd.RangeIndex(1 + header, len(frame) + 1 + header))
+    return frame
 
 
 def epoch_us(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
