@@ -66,12 +66,14 @@ class Assignment:
         group: Per row, the index into ``paths`` (−1: no path, the row cannot be replayed).
         k: Per row, the exponent applied to the path's ratios (1 for the row's own candles).
         label: Per row, ``BTCUSDT`` (own candles), ``BTCUSDT ×1.42`` (scaled) or "".
+        own: Per row, True when it follows its own symbol's candles.
     """
 
     paths: list[Path]
     group: np.ndarray
     k: np.ndarray
     label: np.ndarray
+    own: np.ndarray
 
 
 def assign(rows: pd.DataFrame, candles: Mapping[str, Candles], window: Window) -> Assignment:
@@ -93,14 +95,15 @@ def assign(rows: pd.DataFrame, candles: Mapping[str, Candles], window: Window) -
     n = len(rows)
     group, k = np.full(n, -1), np.ones(n)
     label = np.full(n, "", dtype=object)
+    own_rows = np.zeros(n, dtype=bool)
     sigma = rows["volatility_pct"].to_numpy(dtype=float)
     for sym, where in rows.groupby("symbol", sort=False).indices.items():
         own = match_series(str(sym), usable)
         if own is not None:
-            group[where], label[where] = index[own], own
+            group[where], label[where], own_rows[where] = index[own], own, True
         elif ref is not None and paths[index[ref]].sigma_pct > 0:
             scale = sigma[where] / paths[index[ref]].sigma_pct
             ok = where[np.isfinite(scale) & (scale > 0)]
             group[ok], k[ok] = index[ref], scale[np.isfinite(scale) & (scale > 0)]
             label[ok] = [f"{ref} ×{v:.2f}" for v in k[ok]]
-    return Assignment(paths, group, k, label)
+    return Assignment(paths, group, k, label, own_rows)

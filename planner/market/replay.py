@@ -135,7 +135,7 @@ def replay(rows: pd.DataFrame, candles: Mapping[str, Candles], window: Window, *
     for g, path in enumerate(a.paths):
         sel = np.flatnonzero(ok & (a.group == g))
         if len(sel):
-            _fill(out, sel, path, take(r, sel), a.k[sel], window, funding or {}, a)
+            _fill(out, sel, path, take(r, sel), a.k[sel], a.own[sel], window, funding or {})
     frame = _frame(rows, a, out)
     cross = cross_margin(a, r, ok, window, capital_usd)
     return ReplayResult(window, frame, _buckets(frame), _totals(frame), cross)
@@ -149,13 +149,12 @@ def _empty(n: int) -> dict[str, np.ndarray]:
 
 
 def _fill(out: dict[str, np.ndarray], sel: np.ndarray, path: Path, r: RowArrays, k: np.ndarray,
-          window: Window, funding: Mapping[str, pd.DataFrame], a: Assignment) -> None:
+          own: np.ndarray, window: Window, funding: Mapping[str, pd.DataFrame]) -> None:
     ev = _events(path, r, k)
     at = np.where(ev["hit"], path.time[ev["t"]], window.end_us).astype(np.int64)
     hours = (at - window.start_us) / 3.6e9
     paid = r.s * r.N * r.f * hours / 8.0
     series = match_series(path.series, funding)
-    own = k == 1.0
     if series is not None and own.any():
         paid = np.where(own, _funding_history(path, funding[series], at, r), paid)
     x = ev["exit_price"]
