@@ -145,3 +145,18 @@ def test_location_rules(tmp_path, monkeypatch):
     monkeypatch.setenv("TRADE_PLANNER_MARKET", str(tmp_path / "env.sqlite3"))
     assert market_path() == tmp_path / "env.sqlite3"
     assert market_path(tmp_path / "given.sqlite3") == tmp_path / "given.sqlite3"
+
+
+def test_open_times_are_stored_as_exact_integers(tmp_path):
+    path = tmp_path / "market.sqlite3"
+    frame = candles(1003, step_us=60_000_000)                # more than one staging chunk
+    with MarketStore(path) as s:
+        store_files(s, [read_file(write_kline(tmp_path, frame, name="BTCUSDT-1m-2024-01",
+                                              micros=True, step_us=60_000_000))])
+    con = sqlite3.connect(path)
+    try:
+        kinds = con.execute("SELECT DISTINCT typeof(open_time) FROM candles").fetchall()
+        times = [r[0] for r in con.execute("SELECT open_time FROM candles ORDER BY open_time")]
+    finally:
+        con.close()
+    assert kinds == [("integer",)] and times == frame["open_time"].tolist()

@@ -43,7 +43,8 @@ CREATE TABLE imports (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL,
 """
 _STAGE_CREATE = ("CREATE TEMP TABLE stage (open_time INTEGER, open REAL, high REAL, low REAL, "
                  "close REAL, volume REAL)")
-_STAGE_SQL = "INSERT INTO temp.stage VALUES (?, ?, ?, ?, ?, ?)"
+_STAGE_ROWS = 1000
+_STAGE_CHUNK = "INSERT INTO temp.stage VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * _STAGE_ROWS)
 _CANDLE_SQL = ("INSERT INTO candles SELECT ?, ?, * FROM temp.stage WHERE true "
                "ON CONFLICT (symbol, interval, open_time) DO NOTHING")
 _FUNDING_SQL = "INSERT INTO funding VALUES (?, ?, ?, ?) ON CONFLICT (symbol, time) DO NOTHING"
@@ -197,12 +198,11 @@ class MarketStore:
     def _insert(conn: sqlite3.Connection, f: Loaded) -> ImportResult:
         frame = f.parsed.frame
         if f.kind == "candles":
-            cols = [frame[k].to_numpy().tolist() for k in ("open_time", "open", "high", "low",
-                                                            "close", "volume")]
-            # Staging in a plain temporary table, then one INSERT … SELECT into the keyed
-            # table, is about a third faster than binding every row against the primary key.
+            # Staging in a plain temporary table (many rows per statement), then one
+            # INSERT … SELECT into the keyed table, costs about half of binding every row
+            # against the primary key.
             conn.execute(_STAGE_CREATE)
-            conn.executemany(_STAGE_SQL, zip(*cols, strict=True))
+            _stage(conn, frame)
             added = conn.execute(_CANDLE_SQL, (f.symbol, f.interval)).rowcount
             conn.execute("DROP TABLE temp.stage")
         else:
@@ -314,6 +314,23 @@ class MarketStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _stage(conn: sqlite3.Connection, frame: pd.DataFrame) -> None:
+    """Candles into ``temp.stage``, a thousand rows per statement.
+
+    Open times travel as float64 (exact below 2⁵³ µs, year 2255); the column's INTEGER
+    affinity stores them as integers.
+    """
+    arr = frame[["open_time", "open", "high", "low", "close", "volume"]].to_numpy(dtype=float)
+    flat = arr.ravel().tolist()
+    full = (len(arr) // _STAGE_ROWS) * _STAGE_ROWS * 6
+    for a in range(0, full, _STAGE_ROWS * 6):
+        conn.execute(_STAGE_CHUNK, flat[a:a + _STAGE_ROWS * 6])
+    rest = (len(flat) - full) // 6
+    if rest:
+        conn.execute("INSERT INTO temp.stage VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * rest),
+                     flat[full:])
 
 
 def _range(sql: str, col: str, args: list[object], start: int | None,
