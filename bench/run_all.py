@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ("bench_engine", "bench_io", "bench_ui", "bench_portfolio", "bench_journal",
-           "bench_formats")
+           "bench_formats", "bench_market")
 
 
 def main() -> int:

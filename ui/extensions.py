@@ -9,4 +9,5 @@ from __future__ import annotations
 
 EXTENSIONS: list[str] = [
     "ui.journal.install",
+    "ui.market.install",
 ]

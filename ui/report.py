@@ -36,6 +36,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="sheet rows whose price ladder to draw, e.g. 2,5,9 (default: every "
                         f"trade up to {MAX_LADDERS}, else the {MAX_LADDERS} worst tail losses)")
     p.add_argument("--journal", metavar="PATH", help="add the charts of this journal file")
+    p.add_argument("--market", metavar="PATH",
+                   help="market file for the stress page (default: $TRADE_PLANNER_MARKET, else "
+                        "market.sqlite3 beside the journal; no page without market data)")
 
 
 def ladder_rows(plan: Plan, results: Results, spec: str | None) -> list[tuple[int, int]]:
@@ -136,6 +139,15 @@ def _write(pages: list[Page], out: Path, title: str) -> list[Path]:
                                  strict=True)))
 
 
+def _stress(args: argparse.Namespace, plan: Plan, results: Results,
+            one_per_file: bool) -> list[Page]:
+    from planner.market.location import market_path
+    from ui.market.report import stress_pages
+
+    return stress_pages(market_path(getattr(args, "market", None), args.journal), plan, results,
+                        one_per_file)
+
+
 def run(args: argparse.Namespace) -> int:
     """Load and check the plan, draw every page, write the PDF or the image files."""
     from planner import PlanError
@@ -153,6 +165,7 @@ def run(args: argparse.Namespace) -> int:
         ladders = ladder_rows(plan, results, args.rows)
         journal = journal_pages(args.journal, plan, out.suffix.lower() != ".pdf") \
             if args.journal else []
+        journal += _stress(args, plan, results, out.suffix.lower() != ".pdf")
     except PlanError as exc:
         return fail(f"{args.plan}:\n{exc}")
     except (ValueError, JournalError) as exc:

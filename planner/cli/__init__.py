@@ -19,6 +19,9 @@ COMMANDS: dict[str, str] = {
     "compute": "planner.cli.compute",
     "export": "planner.cli.export",
     "journal": "planner.cli.journal",
+    "market": "planner.cli.market",
+    "replay": "planner.cli.replay",
+    "stress": "planner.cli.replay",
     "report": "ui.report",
 }
 

@@ -1,0 +1,176 @@
+"""The one function the engine calls: what the stored history says about a plan's symbols.
+
+:func:`history_for` opens the market file read-only, matches each plan symbol to a stored
+series (rule in :mod:`planner.market.names`), and returns per symbol a
+:class:`SymbolHistory`: σ by the chosen estimator over the window with its source label
+(``BTCUSDT 1h 30d yang-zhang``), every estimator's value, funding percentiles, and the empirical
+touch probability of SPEC §9. The engine never reaches into the store.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planner.market.candles import Candles
+from planner.market.estimators import (
+    DEFAULT_ESTIMATOR,
+    DEFAULT_WINDOW_DAYS,
+    ESTIMATORS,
+    all_estimates,
+    window,
+)
+from planner.market.funding import FundingStats, funding_stats
+from planner.market.names import US_PER_DAY, match_series
+from planner.market.store import MarketStore
+from planner.market.tails import EmpiricalTails
+
+
+@dataclass(frozen=True, eq=False)
+class SymbolHistory:
+    """What the history says about one plan symbol.
+
+    Attributes:
+        symbol: The symbol as the plan wrote it.
+        series: The stored series it matched ("" when none: no history).
+        interval: Candle interval used ("" when none).
+        window_days: Window of the σ and funding estimates, days.
+        estimator: The estimator whose value is ``sigma_pct``.
+        candles: Candles in the σ window.
+        sigma_pct: Daily σ, % (NaN when there is no history or too little).
+        estimates: Every estimator's daily σ, % (name -> value).
+        funding: Funding percentiles over the window, % per 8 h (``None``: no funding history).
+        tails: The empirical tails of the series (``None``: no candles).
+    """
+
+    symbol: str
+    series: str = ""
+    interval: str = ""
+    window_days: float = DEFAULT_WINDOW_DAYS
+    estimator: str = DEFAULT_ESTIMATOR
+    candles: int = 0
+    sigma_pct: float = math.nan
+    estimates: dict[str, float] = field(default_factory=dict)
+    funding: FundingStats | None = None
+    tails: EmpiricalTails | None = field(default=None, repr=False)
+
+    @property
+    def has_sigma(self) -> bool:
+        """True when σ came out of the history (a finite, positive number)."""
+        return math.isfinite(self.sigma_pct) and self.sigma_pct > 0
+
+    @property
+    def source(self) -> str:
+        """The ``vol_source`` label (``BTCUSDT 1h 30d yang-zhang``), "" without σ."""
+        if not self.has_sigma:
+            return ""
+        return f"{self.series} {self.interval} {self.window_days:g}d {self.estimator}"
+
+    def empirical_ok(self, horizon_days: float) -> bool:
+        """True when the history holds enough windows of ``horizon_days`` for §9's tails."""
+        return self.tails is not None and self.tails.enough(horizon_days)
+
+    def touch_probability(self, b: np.ndarray, sigma_pct: np.ndarray,
+                          horizon_days: float) -> np.ndarray:
+        """Empirical touch probability per row (see :mod:`planner.market.tails`).
+
+        Args:
+            b: ``ln(barrier / entry)`` per row (NaN: no barrier).
+            sigma_pct: The rows' daily σ, %.
+            horizon_days: ``T``, days.
+
+        Returns:
+            Probabilities in [0, 1]; NaN for every row when there are no candles.
+        """
+        if self.tails is None:
+            return np.full(np.shape(b), math.nan)
+        return self.tails.touch_probability(b, sigma_pct, horizon_days)
+
+
+def history_for(store_path: str | os.PathLike[str], symbols: Iterable[str],
+                interval: str | None = None, estimator: str = DEFAULT_ESTIMATOR,
+                window_days: float = DEFAULT_WINDOW_DAYS) -> dict[str, SymbolHistory]:
+    """History facts for the plan's symbols.
+
+    Args:
+        store_path: The market file (:func:`planner.market.location.market_path`). A missing
+            file means no history: every symbol gets an empty :class:`SymbolHistory`.
+        symbols: The plan's symbols as written (``BTC``, ``BTC-PERP``, ``BTC/USDC:USDC`` …).
+        interval: Candle interval to use; ``None`` = the shortest one stored for the series.
+        estimator: One of :data:`planner.market.estimators.ESTIMATORS`.
+        window_days: Days of the σ and funding window (ending at the last stored candle or
+            payment).
+
+    Returns:
+        Symbol as given -> its facts (every symbol present, with or without history).
+
+    Raises:
+        ValueError: Unknown estimator or a window that is not positive.
+        MarketError: The market file exists but cannot be read.
+    """
+    if estimator not in ESTIMATORS:
+        raise ValueError(f"unknown estimator {estimator!r} (use one of {', '.join(ESTIMATORS)})")
+    if not window_days > 0:
+        raise ValueError(f"window_days must be > 0, got {window_days!r}")
+    wanted = list(dict.fromkeys(symbols))
+    if not os.path.exists(store_path):
+        return {s: SymbolHistory(s, window_days=window_days, estimator=estimator)
+                for s in wanted}
+    with MarketStore(store_path, read_only=True) as store:
+        return _facts(store, wanted, interval, estimator, window_days)
+
+
+def _facts(store: MarketStore, wanted: list[str], interval: str | None, estimator: str,
+           days: float) -> dict[str, SymbolHistory]:
+    stored, funded = store.symbols(interval), store.funding_symbols()
+    cache: dict[str, SymbolHistory] = {}
+    out = {}
+    for sym in wanted:
+        series = match_series(sym, stored) or ""
+        key = series or f"?{sym}"
+        if key not in cache:
+            cache[key] = _one(store, sym, series, interval, estimator, days,
+                              match_series(sym, funded))
+        out[sym] = _renamed(cache[key], sym)
+    return out
+
+
+def _one(store: MarketStore, sym: str, series: str, interval: str | None, estimator: str,
+         days: float, funded: str | None) -> SymbolHistory:
+    funding = _funding(store, funded, days) if funded else None
+    if not series:
+        return SymbolHistory(sym, window_days=days, estimator=estimator, funding=funding)
+    iv = interval or store.intervals(series)[0]
+    c = store.candles(series, iv)
+    est = all_estimates(c, days)
+    return SymbolHistory(sym, series, iv, days, estimator, len(window(c, days)),
+                         est[estimator], est, funding, EmpiricalTails(c))
+
+
+def _funding(store: MarketStore, symbol: str, days: float) -> FundingStats:
+    frame = store.funding(symbol)
+    recent = frame[frame["time"] > frame["time"].max() - days * US_PER_DAY]
+    return funding_stats(symbol, recent["rate"].to_numpy(), recent["interval_hours"].to_numpy())
+
+
+def _renamed(h: SymbolHistory, symbol: str) -> SymbolHistory:
+    if h.symbol == symbol:
+        return h
+    return SymbolHistory(symbol, h.series, h.interval, h.window_days, h.estimator, h.candles,
+                         h.sigma_pct, h.estimates, h.funding, h.tails)
+
+
+def load_candles(store_path: str | os.PathLike[str], symbol: str,
+                 interval: str | None = None) -> Candles | None:
+    """The whole stored candle series a symbol matches, or ``None`` (for the replay)."""
+    if not os.path.exists(store_path):
+        return None
+    with MarketStore(store_path, read_only=True) as store:
+        series = match_series(symbol, store.symbols(interval))
+        if not series:
+            return None
+        return store.candles(series, interval or store.intervals(series)[0])

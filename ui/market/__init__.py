@@ -1,0 +1,33 @@
+"""The Market extension: *Plan → Market data…* and the Stress tab.
+
+``install(window)`` (listed in :data:`ui.extensions.EXTENSIONS`) uses only the window's public
+API (``document``, ``add_tab()``, ``plan_menu``). The market file is
+``$TRADE_PLANNER_MARKET``, else ``market.sqlite3`` beside the journal.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def install(window: Any) -> None:
+    """Add the Market data action and the Stress tab to ``window``."""
+    from planner.market.location import market_path
+    from ui.market.stress_tab import StressTab
+
+    path = market_path()
+    tab = StressTab(window.document, path, window)
+    window.add_tab(tab, "Stress")
+    window.plan_menu.addSeparator()
+    action = window.plan_menu.addAction("Market &data…", lambda: open_dialog(window, path))
+    action.setStatusTip("Import kline and funding files, see what is loaded, delete a series")
+    window.stress_tab, window.market_action = tab, action
+
+
+def open_dialog(window: Any, path: Any) -> Any:
+    """Show the Market data dialog (modal)."""
+    from ui.market.dialog import MarketDialog
+
+    dialog = MarketDialog(path, window)
+    dialog.exec()
+    return dialog
