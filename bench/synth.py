@@ -14,7 +14,6 @@ from planner import Plan, shipped_venues  # noqa: E402
 from planner.model import DEFAULT_BUCKETS  # noqa: E402
 from planner.schema import INPUTS  # noqa: E402
 
-
 #: Symbols naming a shipped venue instrument (several spellings), with a typical price each.
 INSTRUMENT_SYMBOLS = {"BTCUSDT": 60_000.0, "BTC-PERP": 60_000.0, "ETH": 3_000.0,
                       "ETH/USDC:USDC": 3_000.0, "SOLUSDT": 150.0, "SOL-USDT-SWAP": 150.0,
