@@ -59,17 +59,27 @@ def _markets_exact(plan, venue, symbol):  # type: ignore[no-untyped-def]
     table), resolved once per distinct (venue, symbol) pair with the model's lookup.
 
     Returns:
-        ``(codes, venues, markets)``: per-row market index, and per market its venue profile
-        and its :class:`planner.model.Instrument` (the venue default has a blank symbol).
+        ``(codes, venues, markets)``: per-row market index, and per market (each venue's
+        table or instrument once) its venue profile and its :class:`planner.model.Instrument`
+        (the venue's default table has a blank symbol).
     """
     import numpy as np
     import pandas as pd
 
-    pair = pd.MultiIndex.from_arrays([venue, symbol])
-    codes, uniques = pd.factorize(pair)
-    venues = [plan.venues[v] for v, _ in uniques]
-    markets = [v.instrument(sym) or v.default_instrument()
-               for v, (_, sym) in zip(venues, uniques, strict=True)]
+    v_code, v_names = pd.factorize(venue)
+    s_code, s_names = pd.factorize(symbol)
+    pair_code, pairs = pd.factorize(v_code * len(s_names) + s_code)
+    index: dict[tuple[str, str], int] = {}  # market by (venue, instrument symbol)
+    venues, markets, of_pair = [], [], []
+    for p in pairs:
+        v = plan.venues[v_names[p // len(s_names)]]
+        mk = v.instrument(s_names[p % len(s_names)]) or v.default_instrument()
+        if (v.name, mk.symbol) not in index:
+            index[(v.name, mk.symbol)] = len(markets)
+            venues.append(v)
+            markets.append(mk)
+        of_pair.append(index[(v.name, mk.symbol)])
+    codes = np.array(of_pair, dtype=np.intp)[pair_code]
     return np.asarray(codes), venues, markets
 
 
@@ -122,8 +132,10 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
     flat = [x for mk in markets for x in mk.tiers]  # every market's tiers in one table
     tier = np.cumsum([0] + [len(mk.tiers) for mk in markets])[codes]  # its first tier
     for code, mk in enumerate(markets):  # + the number of the market's bounds below N
-        below = sum((~(n <= x.max_notional_usd)).astype(np.intp) for x in mk.tiers[:-1])
-        tier += (codes == code) * below
+        if len(mk.tiers) > 1:
+            rows = codes == code
+            bounds = np.array([x.max_notional_usd for x in mk.tiers[:-1]])
+            tier[rows] += np.searchsorted(bounds, n[rows], side="left")
     mmr = np.array([x.mmr_pct / 100 for x in flat])[tier]
     cum = np.array([x.maintenance_amount_usd for x in flat])[tier]
     family = np.array([FORMULAS.index(v.formula) for v in venues])[codes]  # 1 bybit, 2 okx
