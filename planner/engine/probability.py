@@ -78,7 +78,8 @@ def _t3_far_tail(x: NDArray[np.float64]) -> NDArray[np.float64]:
 def _whole_dof_series(nu: int, s2: NDArray[np.float64]) -> NDArray[np.float64] | float:
     """The finite series of A&S 26.7.3–26.7.4 in ``s2 = sin²φ`` (1 when it has no terms)."""
     series: NDArray[np.float64] | float = 1.0
-    coef, power = 1.0, 1.0
+    power: NDArray[np.float64] | float = 1.0
+    coef = 1.0
     for k in range(1, (nu - 1) // 2 if nu % 2 else nu // 2):
         coef *= (2 * k) / (2 * k + 1) if nu % 2 else (2 * k - 1) / (2 * k)
         power = power * s2
