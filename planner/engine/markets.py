@@ -90,22 +90,34 @@ class Markets:
     def codes(self, venue_code: NDArray[np.intp], symbol: NDArray[np.object_]) -> NDArray[np.intp]:
         """Market index per row (−1 where the venue is unknown).
 
-        Factorises the symbols and the (venue, symbol) pairs, then resolves each distinct pair
-        once: no per-row string work.
+        Factorises the symbols, then resolves each (venue, symbol) pair present once through a
+        small dense table indexed by the pair: no per-row string work.
         """
         sym_code, uniques = pd.factorize(symbol)  # −1 = missing: the venue's default
-        bases = ["", *(base_symbol(u) for u in uniques)]  # by code + 1
+        bases = ["", *(_base(u) for u in uniques)]  # by code + 1
         width = len(bases)
-        pair = venue_code.astype(np.int64) * width + (sym_code + 1)  # 0 = no symbol
-        pair_code, pairs = pd.factorize(pair)
-        resolved = np.array([self._resolve(int(p) // width, bases[int(p) % width])
-                             for p in pairs], dtype=np.intp)
-        return resolved[pair_code] if len(pair_code) else np.zeros(0, dtype=np.intp)
+        # venue −1 (unknown) → row 0 of the table; a pair's slot: (venue + 1) · width + symbol
+        pair = (venue_code.astype(np.intp) + 1) * width + (sym_code + 1)
+        size = (len(self.venue_names) + 1) * width
+        if size > 4 * len(pair) + 4096:  # many venues × many symbols: factorise the pairs
+            pair_code, slots = pd.factorize(pair)
+            return np.array([self._resolve(int(s) // width - 1, bases[int(s) % width])
+                             for s in slots], dtype=np.intp)[pair_code]
+        table = np.full(size, -1, dtype=np.intp)
+        for slot in np.flatnonzero(np.bincount(pair, minlength=size)):
+            table[slot] = self._resolve(int(slot) // width - 1, bases[int(slot) % width])
+        return table[pair]
 
     def _resolve(self, venue: int, base: str) -> int:
         if venue < 0:
             return -1
         return self.lookup.get((venue, base), int(self.defaults[venue]))
+
+
+@lru_cache(maxsize=4096)
+def _base(symbol: object) -> str:
+    """:func:`planner.model.base_symbol`, remembered for the symbols seen lately."""
+    return base_symbol(symbol)
 
 
 def markets_of(venues: Sequence[VenueProfile]) -> Markets:

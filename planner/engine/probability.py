@@ -12,6 +12,7 @@ The second term is evaluated in log space so it never overflows.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -125,14 +126,20 @@ class Horizon:
         inv_vol: ``1 / (σ√T)`` (inf where σ√T is 0).
         half_var: ``σ²T / 2``.
         valid: True where σ√T > 0 (NaN σ is not valid: no probability).
+        invalid: ``~valid``, kept for the barriers that share this horizon.
     """
 
     def __init__(self, sigma: ArrayLike, days: float) -> None:
-        vol = np.asarray(sigma, dtype=float) * np.sqrt(days)
+        self.vol = np.asarray(sigma, dtype=float) * np.sqrt(days)
         with np.errstate(divide="ignore"):
-            self.inv_vol = 1.0 / vol
-        self.half_var = 0.5 * vol * vol
-        self.valid = vol > 0
+            self.inv_vol = 1.0 / self.vol
+        self.valid = self.vol > 0
+        self.invalid = ~self.valid
+
+    @cached_property
+    def half_var(self) -> NDArray[np.float64]:
+        """``σ²T / 2`` (the Gaussian law only; computed when first asked for)."""
+        return 0.5 * self.vol * self.vol
 
 
 class Barrier:
@@ -147,6 +154,7 @@ class Barrier:
         sp = np.asarray(spot, dtype=float)
         bar = np.asarray(barrier, dtype=float)
         self.ok = (bar > 0) & (sp > 0) & np.isfinite(bar)
+        self.missing = None if self.ok.all() else ~self.ok
         with np.errstate(divide="ignore", invalid="ignore"):
             self.ratio = sp / bar if self.ok.all() else np.where(
                 self.ok, sp / np.where(self.ok, bar, 1.0), 1.0)
@@ -168,7 +176,7 @@ class Barrier:
             far = ndtr((self.near - shift) * h.inv_vol)
         far *= self.ratio
         p += far
-        np.copyto(p, 0.0, where=~h.valid)
+        np.copyto(p, 0.0, where=h.invalid)
         np.copyto(p, 1.0, where=self.at_spot)
         return np.clip(p, 0.0, 1.0, out=p)
 
@@ -181,7 +189,9 @@ class Barrier:
         with np.errstate(invalid="ignore"):
             z = -self.near * h.inv_vol * np.sqrt(dof / (dof - 2.0))
         p = t_two_sided_tail(np.asarray(z, dtype=float), dof)
-        np.copyto(p, 0.0, where=~h.valid | ~self.ok)
+        np.copyto(p, 0.0, where=h.invalid)
+        if self.missing is not None:
+            np.copyto(p, 0.0, where=self.missing)
         np.copyto(p, 1.0, where=self.at_spot)
         return np.clip(p, 0.0, 1.0, out=p)
 
