@@ -54,12 +54,43 @@ def baseline(trades) -> None:  # type: ignore[no-untyped-def]
     return lp
 
 
+def _markets_exact(plan, venue, symbol):  # type: ignore[no-untyped-def]
+    """Each row's market (its venue's instrument for the row's symbol, else the venue's own
+    table), resolved once per distinct (venue, symbol) pair with the model's lookup.
+
+    Returns:
+        ``(codes, venues, markets)``: per-row market index, and per market (each venue's
+        table or instrument once) its venue profile and its :class:`planner.model.Instrument`
+        (the venue's default table has a blank symbol).
+    """
+    import numpy as np
+    import pandas as pd
+
+    v_code, v_names = pd.factorize(venue)
+    s_code, s_names = pd.factorize(symbol)
+    pair_code, pairs = pd.factorize(v_code * len(s_names) + s_code)
+    index: dict[tuple[str, str], int] = {}  # market by (venue, instrument symbol)
+    venues, markets, of_pair = [], [], []
+    for p in pairs:
+        v = plan.venues[v_names[p // len(s_names)]]
+        mk = v.instrument(s_names[p % len(s_names)]) or v.default_instrument()
+        if (v.name, mk.symbol) not in index:
+            index[(v.name, mk.symbol)] = len(markets)
+            venues.append(v)
+            markets.append(mk)
+        of_pair.append(index[(v.name, mk.symbol)])
+    codes = np.array(of_pair, dtype=np.intp)[pair_code]
+    return np.asarray(codes), venues, markets
+
+
 def baseline_exact(plan):  # type: ignore[no-untyped-def]
     """Notional, margin and liquidation price exactly as the spec defines them, nothing else.
 
-    Plain numpy, no engine code (SPEC §2, §4 and §10): sizing by risk or margin with the row's
-    stop, venue fees (taker, or a maker entry), slippage, oracle delay and funding; the venue's
-    tier by notional; the three formula families; liquidated at entry.
+    Plain numpy, no engine code (SPEC §2, §4 and §10): each row's market (its instrument or
+    the venue's default table); sizing by risk or margin with the row's stop, venue fees
+    (taker, or a maker entry), slippage, oracle delay and funding; the quantity rounded down to
+    the lot step; the market's tier by notional; the three formula families; the liquidation
+    price rounded to the tick away from the position; liquidated at entry.
     ``tests/test_bench_baseline.py`` checks it gives the engine's three columns.
     Written for speed (branch-free side and tier choice), so that it is a demanding reference.
 
@@ -69,7 +100,6 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
         ``(notional, margin, liquidation_price)`` arrays.
     """
     import numpy as np
-    import pandas as pd
 
     from planner.model import FORMULAS
 
@@ -78,8 +108,8 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
     lev = t["leverage"].to_numpy(float)
     sig = t["volatility_pct"].to_numpy(float) / 100
     s = 1.0 - 2.0 * (t["side"].to_numpy(object) == "short")
-    codes, names = pd.factorize(t["venue"].to_numpy(object))
-    venues = [plan.venues[n] for n in names]
+    codes, venues, markets = _markets_exact(plan, t["venue"].to_numpy(object),
+                                            t["symbol"].to_numpy(object))
     fee = np.array([v.taker_fee_pct / 100 for v in venues])[codes]
     maker = np.array([v.maker_fee_pct / 100 for v in venues])[codes]
     fees = fee + np.where(t["fee_mode"].to_numpy(object) == "maker", maker, fee)
@@ -92,20 +122,33 @@ def baseline_exact(plan):  # type: ignore[no-untyped-def]
     risk = st.capital_usd * t["risk_pct"].to_numpy(float) / 100
     by_risk = np.maximum(risk - 2 * t["gas_usd"].to_numpy(float), 0) / loss
     n = np.where(t["sizing"].to_numpy(object) == "margin", risk * lev, by_risk)
-    q, m = n / e, n / lev + t["extra_margin_usd"].to_numpy(float)
-    flat = [x for v in venues for x in v.tiers]  # every venue's tiers in one table
-    tier = np.cumsum([0] + [len(v.tiers) for v in venues])[codes]  # first tier of the venue
-    for code, v in enumerate(venues):  # + the number of the venue's bounds below N
-        below = sum((~(n <= x.max_notional_usd)).astype(np.intp) for x in v.tiers[:-1])
-        tier += (codes == code) * below
+    # the quantity rounded down to the lot step (float noise tolerated, SPEC §10)
+    lot = np.array([x.lot_step for x in markets])[codes]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = n / e / lot
+        q = np.where(lot > 0, np.floor(y + 1e-9 + np.abs(y) * 1e-12) * lot, n / e)
+    n = np.where(lot > 0, q * e, n)
+    m = n / lev + t["extra_margin_usd"].to_numpy(float)
+    flat = [x for mk in markets for x in mk.tiers]  # every market's tiers in one table
+    tier = np.cumsum([0] + [len(mk.tiers) for mk in markets])[codes]  # its first tier
+    for code, mk in enumerate(markets):  # + the number of the market's bounds below N
+        if len(mk.tiers) > 1:
+            rows = codes == code
+            bounds = np.array([x.max_notional_usd for x in mk.tiers[:-1]])
+            tier[rows] += np.searchsorted(bounds, n[rows], side="left")
     mmr = np.array([x.mmr_pct / 100 for x in flat])[tier]
     cum = np.array([x.maintenance_amount_usd for x in flat])[tier]
     family = np.array([FORMULAS.index(v.formula) for v in venues])[codes]  # 1 bybit, 2 okx
-    lp = np.select([family == 1, family == 2], [e - s * (m - (q * e * mmr - cum)) / q,
-                                                (e - s * m / q) / (1 - s * (mmr + fee))],
-                   (q * e - s * (m + cum)) / (q * (1 - s * mmr)))
-    lp = np.where(lp > 1e-9 * e, lp, np.nan)
-    return n, m, np.where(n * mmr - cum >= m, e, lp)  # liquidated at entry: the entry
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lp = np.select([family == 1, family == 2], [e - s * (m - (q * e * mmr - cum)) / q,
+                                                    (e - s * m / q) / (1 - s * (mmr + fee))],
+                       (q * e - s * (m + cum)) / (q * (1 - s * mmr)))
+        tick = np.array([x.tick_size for x in markets])[codes]
+        y = s * lp / tick  # away from the position: a long's down, a short's up
+        shown = np.where(tick > 0, s * np.floor(y + 1e-9 + np.abs(y) * 1e-12) * tick, lp)
+        lp = np.where((q > 0) & (lp > 1e-9 * e) & (shown > 0), shown, np.nan)
+        at_entry = (q > 0) & (n * mmr - cum >= m)
+    return n, m, np.where(at_entry, e, lp)  # liquidated at entry: the entry
 
 
 #: The largest plan the workbook reader opens (its row limit, planner.io.safety).

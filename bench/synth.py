@@ -14,14 +14,37 @@ from planner import Plan, shipped_venues  # noqa: E402
 from planner.model import DEFAULT_BUCKETS  # noqa: E402
 from planner.schema import INPUTS  # noqa: E402
 
+#: Symbols naming a shipped venue instrument (several spellings), with a typical price each.
+INSTRUMENT_SYMBOLS = {"BTCUSDT": 60_000.0, "BTC-PERP": 60_000.0, "ETH": 3_000.0,
+                      "ETH/USDC:USDC": 3_000.0, "SOLUSDT": 150.0, "SOL-USDT-SWAP": 150.0,
+                      "DOGEUSDT": 0.15, "doge": 0.15}
+#: Share of the rows whose symbol names an instrument (lot and tick rounding, own tiers).
+INSTRUMENT_SHARE = 0.25
+
+
+def _symbols_and_entries(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A quarter of the rows on an instrument (near its typical price), the rest on others."""
+    names = np.array(list(INSTRUMENT_SYMBOLS), dtype=object)
+    prices = np.array(list(INSTRUMENT_SYMBOLS.values()))
+    pick = rng.integers(0, len(names), n)
+    on_instrument = rng.random(n) < INSTRUMENT_SHARE
+    other = np.array([f"SYM{i}" for i in range(64)], dtype=object)[rng.integers(0, 64, n)]
+    entry = np.exp(rng.uniform(np.log(0.1), np.log(70_000), n))
+    return (np.where(on_instrument, names[pick], other),
+            np.where(on_instrument, prices[pick] * rng.lognormal(0.0, 0.2, n), entry))
+
 
 def synthetic_trades(n: int, seed: int = 1) -> pd.DataFrame:
-    """``n`` plausible trades across buckets, sides and the shipped venues (typed frame)."""
+    """``n`` plausible trades across buckets, sides and the shipped venues (typed frame).
+
+    A quarter of the rows name a shipped instrument (BTC, ETH, SOL, DOGE, in several
+    spellings), so their quantities and prices are rounded to its lot and tick.
+    """
     rng = np.random.default_rng(seed)
     venues = np.array(list(shipped_venues()), dtype=object)
-    entry = np.exp(rng.uniform(np.log(0.1), np.log(70_000), n))
+    symbol, entry = _symbols_and_entries(rng, n)
     cols = {
-        "symbol": np.array([f"SYM{i}" for i in range(64)], dtype=object)[rng.integers(0, 64, n)],
+        "symbol": symbol,
         "bucket": np.array(DEFAULT_BUCKETS, dtype=object)[rng.integers(0, 3, n)],
         "side": np.array(["long", "short"], dtype=object)[rng.integers(0, 2, n)],
         "venue": venues[rng.integers(0, len(venues), n)],

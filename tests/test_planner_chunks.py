@@ -124,3 +124,46 @@ def test_a_notional_exactly_on_a_tier_bound_takes_that_tier():
     want = [tiers[0], tiers[1], tiers[2], tiers[-1], tiers[-1]]
     assert list(got.max_leverage) == [t.max_leverage for t in want]
     assert list(got.overflow) == [False, False, False, tiers[-1].max_notional_usd < 1e15, False]
+
+
+def test_row_slices_are_even_cover_every_row_and_ignore_the_thread_count(monkeypatch):
+    """Threads finish together (even chunks); sums add up in one order on every machine."""
+    want = chunks.row_slices(100_000, 65_536)
+    assert [(s.start, s.stop) for s in want] == [(0, 50_000), (50_000, 100_000)]
+    for threads in ("1", "2", "4"):
+        monkeypatch.setenv("TRADE_PLANNER_THREADS", threads)
+        assert chunks.row_slices(100_000, 65_536) == want
+    for n in (0, 1, 65_536, 65_537, 1_000_003):
+        got = chunks.row_slices(n, 65_536)
+        sizes = [s.stop - s.start for s in got]
+        assert got[0].start == 0 and got[-1].stop == n
+        assert all(a.stop == b.start for a, b in zip(got, got[1:], strict=False))
+        assert max(sizes) <= max(n, 1) and max(sizes) - min(sizes) <= 1
+        assert max(sizes) <= 65_536
+
+
+@pytest.mark.parametrize("distinct", [10, 30_000])
+def test_each_rows_market_is_its_venues_instrument_for_its_symbol(distinct):
+    """Few or very many distinct symbols (the dense pair table or its fallback) agree with the
+    model's own lookup, blanks and unknown venues included."""
+    from planner import shipped_venues
+    from planner.engine.markets import markets_of
+
+    venues = list(shipped_venues().values())
+    markets = markets_of(venues)
+    rng = np.random.default_rng(5)
+    n = 40_000
+    names = np.array(["BTCUSDT", "eth-perp", "SOL/USDC:USDC", "doge", "", None, "PEPE"]
+                     + [f"X{i}" for i in range(distinct)], dtype=object)
+    symbol = names[rng.integers(0, len(names), n)]
+    venue = rng.integers(-1, len(venues), n).astype(np.intp)
+    got = markets.codes(venue, symbol)
+    for i in range(0, n, 97):
+        if venue[i] < 0:
+            assert got[i] == -1
+            continue
+        v = venues[venue[i]]
+        inst = v.instrument(symbol[i])
+        assert markets.venue_names[venue[i]] == v.name
+        assert markets.profiles[got[i]].name == v.name
+        assert markets.symbols[got[i]] == (inst.symbol if inst else "")

@@ -42,9 +42,16 @@ def thread_count() -> int:
 
 
 def row_slices(n: int, size: int | None = None) -> list[slice]:
-    """Consecutive slices of at most ``size`` rows covering ``range(n)`` (one, if ``n == 0``)."""
+    """Consecutive slices covering ``range(n)``, of at most ``size`` rows (one, if ``n == 0``).
+
+    The slices are as even as possible (100,000 rows: two of 50,000, not 65,536 + 34,464), so
+    that threads finish together. They depend only on ``n`` and ``size``, never on the thread
+    count, so a plan's sums are added in the same order on every machine.
+    """
     size = size or CHUNK_ROWS
-    return [slice(i, min(i + size, n)) for i in range(0, n, size)] or [slice(0, 0)]
+    count = max(1, -(-n // size))
+    bounds = [n * i // count for i in range(count + 1)]
+    return [slice(a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def _executor(threads: int) -> ThreadPoolExecutor:

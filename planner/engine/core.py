@@ -19,7 +19,7 @@ from planner.engine.inputs import (
     row_arrays,
     venue_arrays,
 )
-from planner.engine.markets import markets_of
+from planner.engine.markets import Markets, markets_of
 from planner.engine.portfolio import AGG_KEYS, Partial, bucket_table, complete, plan_totals
 from planner.engine.rows import Sized, row_outputs, size_rows
 from planner.engine.scenarios import ScenarioCalc, evaluate, scenario_outputs
@@ -89,10 +89,9 @@ def _check_venues(plan: Plan, codes: np.ndarray) -> None:
             for i in unknown[:20]])
 
 
-def _evaluate(plan: Plan, a: RowArrays) -> _Prepared:
-    markets = markets_of(list(plan.venues.values()))
+def _evaluate(plan: Plan, a: RowArrays, markets: Markets) -> _Prepared:
     v = venue_arrays(a.market_code, markets)
-    z = size_rows(a, v, plan.settings, list(markets.profiles))
+    z = size_rows(a, v, plan.settings, markets.tiers)
     scenarios = tuple(plan.scenario(n) for n in SCENARIO_NAMES)
     return _Prepared(a, v, z, evaluate(scenarios, a, v, z))
 
@@ -177,7 +176,7 @@ def compute(plan: Plan) -> Results:
         a = row_arrays(part, plan.settings, markets)
         venue_codes[rows] = a.venue_code
         if (a.venue_code >= 0).all():  # else refused below, once every chunk is done
-            p = _evaluate(plan, a)
+            p = _evaluate(plan, a, markets)
             out = output_columns(plan, p, heat_over)
             blocks.write(rows, out)
             cross.fill_own(rows, p.calcs, a, p.z)
@@ -223,12 +222,12 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
             or len(previous.rows) != len(plan.trades) or len(idx) * 4 > len(plan.trades)):
         return compute(plan)
     part = plan.with_changes(trades=plan.trades.iloc[idx].reset_index(drop=True))
-    a = row_arrays(input_columns(part.trades), plan.settings,
-                   markets_of(list(plan.venues.values())))
+    markets = markets_of(list(plan.venues.values()))
+    a = row_arrays(input_columns(part.trades), plan.settings, markets)
     codes = np.zeros(len(plan.trades), dtype=np.intp)
     codes[idx] = a.venue_code
     _check_venues(plan, codes)
-    p = _evaluate(part, a)
+    p = _evaluate(part, a, markets)
     heat_over = heat_over_cap(plan.trades, plan.settings)
     old = previous.cache
     blocks = old.blocks.copy()

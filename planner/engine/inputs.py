@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from planner.engine.markets import Markets
+from planner.engine.markets import Markets, TierTable
 from planner.model import FORMULAS, Settings, VenueProfile
 from planner.schema import INPUTS
 
@@ -184,29 +184,25 @@ class TierArrays:
 
 
 def tier_arrays(codes: NDArray[np.intp], notional: F64,
-                venues: Sequence[VenueProfile]) -> TierArrays:
+                venues: Sequence[VenueProfile] | TierTable) -> TierArrays:
     """Pick each row's tier: the first whose ``max_notional_usd`` ≥ the row's notional.
 
-    All markets' tiers sit in one flat table; each row's position in it is its market's offset
-    plus its tier within the market: the number of the market's bounds below the notional (the
-    last tier takes the rest, NaN included), found by a binary search over the rows of each
-    market present. Loops run over markets (a handful), never over rows.
+    All markets' tiers sit in one flat table (:class:`TierTable`, given or built from one
+    profile per market); each row's position in it is its market's first tier plus the number
+    of the market's bounds below the notional (the last tier takes the rest, NaN included).
+    One binary search over complex keys ``market + 1j·bound`` finds both at once, for every
+    row: no loop over markets or rows.
     """
-    tiers = [t for v in venues for t in v.tiers]
-    starts = np.cumsum([0] + [len(v.tiers) for v in venues])
-    local = np.zeros(len(notional), dtype=np.intp)
-    present = np.flatnonzero(np.bincount(codes, minlength=len(venues))) if len(codes) else ()
-    for code in present:
-        v = venues[int(code)]
-        if len(v.tiers) > 1:
-            mask = codes == code
-            bounds = np.array([t.max_notional_usd for t in v.tiers[:-1]])
-            local[mask] = np.searchsorted(bounds, notional[mask], side="left")
-    flat = starts[codes] + local
-    bound = np.array([t.max_notional_usd for t in tiers])[flat]
+    table = venues if isinstance(venues, TierTable) else TierTable.of(venues)
+    key = np.empty(len(codes), dtype=np.complex128)
+    key.real = codes
+    key.imag = notional
+    np.copyto(key.imag, np.inf, where=np.isnan(notional))  # NaN: the market's last tier
+    local = np.searchsorted(table.keys, key, side="left") - table.first_key[codes]
+    flat = table.first_tier[codes] + local
     return TierArrays(
-        mmr=np.array([t.mmr_pct / 100.0 for t in tiers])[flat],
-        cum=np.array([t.maintenance_amount_usd for t in tiers])[flat],
-        max_leverage=np.array([t.max_leverage for t in tiers])[flat],
-        overflow=notional > bound,
+        mmr=table.mmr[flat],
+        cum=table.cum[flat],
+        max_leverage=table.max_leverage[flat],
+        overflow=notional > table.bound[flat],
     )

@@ -22,6 +22,45 @@ F64 = NDArray[np.float64]
 
 
 @dataclass(frozen=True, eq=False)
+class TierTable:
+    """Every market's tiers in flat arrays, for picking each row's tier by notional.
+
+    Attributes:
+        keys: ``market + 1j·bound`` for each market's tier bounds except its last tier's, in
+            market order then bound order: complex numbers compare by real part, then
+            imaginary part, so one binary search finds a row's market and then its tier.
+        first_key: Position of each market's first bound in ``keys``.
+        first_tier: Position of each market's first tier in the flat arrays.
+        bound: ``max_notional_usd`` per tier.
+        mmr: Maintenance margin rate per tier, fraction.
+        cum: Maintenance amount per tier, USD.
+        max_leverage: Maximum leverage per tier.
+    """
+
+    keys: NDArray[np.complex128]
+    first_key: NDArray[np.intp]
+    first_tier: NDArray[np.intp]
+    bound: F64
+    mmr: F64
+    cum: F64
+    max_leverage: F64
+
+    @classmethod
+    def of(cls, venues: Sequence[VenueProfile]) -> TierTable:
+        """The table of the markets ``venues`` (one profile per market)."""
+        tiers = [t for v in venues for t in v.tiers]
+        keys = [code + 1j * t.max_notional_usd
+                for code, v in enumerate(venues) for t in v.tiers[:-1]]
+        return cls(np.array(keys, dtype=np.complex128),
+                   np.cumsum([0] + [len(v.tiers) - 1 for v in venues])[:-1].astype(np.intp),
+                   np.cumsum([0] + [len(v.tiers) for v in venues])[:-1].astype(np.intp),
+                   np.array([t.max_notional_usd for t in tiers]),
+                   np.array([t.mmr_pct / 100.0 for t in tiers]),
+                   np.array([t.maintenance_amount_usd for t in tiers]),
+                   np.array([t.max_leverage for t in tiers]))
+
+
+@dataclass(frozen=True, eq=False)
 class Markets:
     """The markets of a plan's venues, in venue order (each venue's default first).
 
@@ -35,6 +74,7 @@ class Markets:
         min_notional: Minimum order value per market, USD, trailing NaN.
         defaults: Market index of each venue's default table.
         lookup: Market index by ``(venue index, instrument symbol)``.
+        tiers: The markets' tiers (see :class:`TierTable`).
     """
 
     profiles: tuple[VenueProfile, ...]
@@ -45,26 +85,39 @@ class Markets:
     min_notional: F64
     defaults: NDArray[np.intp]
     lookup: dict[tuple[int, str], int]
+    tiers: TierTable
 
     def codes(self, venue_code: NDArray[np.intp], symbol: NDArray[np.object_]) -> NDArray[np.intp]:
         """Market index per row (−1 where the venue is unknown).
 
-        Factorises the symbols and the (venue, symbol) pairs, then resolves each distinct pair
-        once: no per-row string work.
+        Factorises the symbols, then resolves each (venue, symbol) pair present once through a
+        small dense table indexed by the pair: no per-row string work.
         """
-        sym_code, uniques = pd.factorize(symbol, use_na_sentinel=False)
-        bases = [base_symbol(u) for u in uniques]
-        pair = venue_code.astype(np.int64) * max(len(uniques), 1) + sym_code
-        pair_code, pairs = pd.factorize(pair)
-        width = max(len(uniques), 1)
-        resolved = np.array([self._resolve(int(p) // width, bases[int(p) % width])
-                             for p in pairs], dtype=np.intp)
-        return resolved[pair_code] if len(pair_code) else np.zeros(0, dtype=np.intp)
+        sym_code, uniques = pd.factorize(symbol)  # −1 = missing: the venue's default
+        bases = ["", *(_base(u) for u in uniques)]  # by code + 1
+        width = len(bases)
+        # venue −1 (unknown) → row 0 of the table; a pair's slot: (venue + 1) · width + symbol
+        pair = (venue_code.astype(np.intp) + 1) * width + (sym_code + 1)
+        size = (len(self.venue_names) + 1) * width
+        if size > 4 * len(pair) + 4096:  # many venues × many symbols: factorise the pairs
+            pair_code, slots = pd.factorize(pair)
+            return np.array([self._resolve(int(s) // width - 1, bases[int(s) % width])
+                             for s in slots], dtype=np.intp)[pair_code]
+        table = np.full(size, -1, dtype=np.intp)
+        for slot in np.flatnonzero(np.bincount(pair, minlength=size)):
+            table[slot] = self._resolve(int(slot) // width - 1, bases[int(slot) % width])
+        return table[pair]
 
     def _resolve(self, venue: int, base: str) -> int:
         if venue < 0:
             return -1
         return self.lookup.get((venue, base), int(self.defaults[venue]))
+
+
+@lru_cache(maxsize=4096)
+def _base(symbol: object) -> str:
+    """:func:`planner.model.base_symbol`, remembered for the symbols seen lately."""
+    return base_symbol(symbol)
 
 
 def markets_of(venues: Sequence[VenueProfile]) -> Markets:
@@ -95,7 +148,7 @@ def _markets(venues: tuple[VenueProfile, ...]) -> Markets:
     nan = [np.nan]
     return Markets(tuple(profiles), tuple(symbols), tuple(v.name for v in venues),
                    np.array(ticks + nan), np.array(lots + nan), np.array(mins + nan),
-                   np.array(defaults, dtype=np.intp), lookup)
+                   np.array(defaults, dtype=np.intp), lookup, TierTable.of(profiles))
 
 
-__all__ = ["Markets", "markets_of"]
+__all__ = ["Markets", "TierTable", "markets_of"]

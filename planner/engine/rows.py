@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from planner.engine.margin import (
     liquidation_raw,
     safe_leverage,
 )
+from planner.engine.markets import TierTable
 from planner.engine.orders import floor_to_step, round_away
 from planner.model import Scenario, Settings, VenueProfile
 
@@ -76,9 +78,17 @@ def scenario_move(sc: Scenario, sigma: F64) -> F64:
 
 
 def size_rows(
-    a: RowArrays, v: VenueArrays, settings: Settings, venues: list[VenueProfile]
+    a: RowArrays, v: VenueArrays, settings: Settings,
+    venues: Sequence[VenueProfile] | TierTable,
 ) -> Sized:
-    """Size every row by risk (or margin) and place its liquidation price."""
+    """Size every row by risk (or margin) and place its liquidation price.
+
+    Args:
+        a: The rows' inputs.
+        v: The rows' venue and market parameters.
+        settings: Plan settings.
+        venues: One profile per market (indexed by ``a.market_code``), or their tier table.
+    """
     stop = np.where(np.isnan(a.stop), settings.stop_sigma * a.sigma, a.stop)
     periods = np.full(len(a.entry), settings.horizon_hours / FUNDING_QUOTE_HOURS)
     funding = a.s * a.f * periods

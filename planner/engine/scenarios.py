@@ -139,7 +139,8 @@ def scenario_outputs(
         else:
             p_liq, p_stop = to_liq.touch_within(horizon), to_stop.touch_within(horizon)
         # Liquidated at entry (SPEC §10): both are certain, whatever the stop.
-        out[f"p_liq_{n}"] = np.where(z.at_entry, 1.0, p_liq)
-        out[f"p_stop_{n}"] = np.where(z.at_entry, 1.0, p_stop)
+        np.copyto(p_liq, 1.0, where=z.at_entry)  # fresh arrays: set in place
+        np.copyto(p_stop, 1.0, where=z.at_entry)
+        out[f"p_liq_{n}"], out[f"p_stop_{n}"] = p_liq, p_stop
     out["alert_ruin"] = ruin_any
     return out
