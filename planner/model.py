@@ -14,6 +14,8 @@ if TYPE_CHECKING:
 #: Liquidation formula families (SPEC §2, §10); the position in this tuple is the engine's code.
 FORMULAS = ("binance", "bybit", "okx")
 TAIL_MODELS = ("student-t", "normal")
+#: Volatility estimators of price history (SPEC §11; :mod:`planner.market.estimators`).
+VOL_ESTIMATORS = ("close-to-close", "parkinson", "garman-klass", "yang-zhang", "ewma", "atr")
 SCENARIO_NAMES = ("normal", "stressed", "tail")
 DEFAULT_BUCKETS = ("market-making", "directional", "hedging")
 SIDES = ("long", "short")
@@ -37,6 +39,11 @@ class Settings:
         tail_model: Law of returns for the touch probabilities: ``student-t`` (fat tails,
             the default) or ``normal`` (the Gaussian first-passage formula). SPEC §9.
         tail_dof: Degrees of freedom ν of the Student-t law, a whole number 3–30.
+        vol_estimator: Estimator of the σ a row with a blank Vol cell takes from price history
+            (SPEC §11): one of :data:`VOL_ESTIMATORS`.
+        vol_window_days: Window of that σ and of the funding percentiles, days.
+        funding_from_history: True: the stressed and tail scenarios pay the 95th / 99th
+            percentile of the symbol's funding history instead of ``funding_mult`` × the rate.
     """
 
     capital_usd: float = 100_000.0
@@ -51,6 +58,9 @@ class Settings:
     default_venue: str = "Generic"
     tail_model: str = "student-t"
     tail_dof: float = 3.0
+    vol_estimator: str = "yang-zhang"
+    vol_window_days: float = 30.0
+    funding_from_history: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """Return the settings as a plain ``{key: value}`` dict."""
@@ -233,6 +243,48 @@ GENERIC_VENUE = VenueProfile(
 )
 
 
+@dataclass(frozen=True)
+class SymbolFacts:
+    """What the trader's price and funding history says about one base coin (SPEC §11).
+
+    A snapshot taken from the market file (:func:`planner.market.history.plan_history`) and
+    saved in the workbook's ``History`` sheet, so a plan computes the same without the file.
+
+    Attributes:
+        symbol: Base coin, upper case (``BTC``); rows match it through :func:`base_symbol`.
+        series: The stored series the numbers come from (``BTCUSDT``).
+        sigma_pct: Daily σ by the plan's estimator and window, % (NaN: none).
+        source: The ``vol_source`` label of a row that takes this σ
+            (``BTCUSDT 1h 30d yang-zhang``).
+        funding_p95_pct: 95th percentile of the funding rate, % per 8 h (NaN: no history).
+        funding_p99_pct: 99th percentile, % per 8 h.
+        funding_p05_pct: 5th percentile (what a short pays in a stress), % per 8 h.
+        funding_p01_pct: 1st percentile, % per 8 h.
+    """
+
+    symbol: str
+    series: str = ""
+    sigma_pct: float = float("nan")
+    source: str = ""
+    funding_p95_pct: float = float("nan")
+    funding_p99_pct: float = float("nan")
+    funding_p05_pct: float = float("nan")
+    funding_p01_pct: float = float("nan")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SymbolFacts):
+            return NotImplemented
+        return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in fields(self))
+
+    def __hash__(self) -> int:
+        return hash((self.symbol, self.series, self.source))
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, with NaN equal to NaN."""
+    return a == b or (isinstance(a, float) and isinstance(b, float) and a != a and b != b)
+
+
 @dataclass(frozen=True, eq=False)
 class Plan:
     """A whole plan: settings, scenarios, venue profiles and the trades table.
@@ -249,6 +301,8 @@ class Plan:
             rows in messages), or ``None`` (then row ``i`` is sheet row ``i + 2``). Kept here, not
             in ``trades.attrs``: pandas deep-copies ``attrs`` on every column access and
             ``assign``, so a per-row list there made every computation on a loaded plan slow.
+        history: Price and funding facts per base coin (SPEC §11), sorted by symbol; rows
+            with a blank Vol cell take their σ from here. Empty: no history.
     """
 
     trades: pd.DataFrame
@@ -258,6 +312,7 @@ class Plan:
     extra: pd.DataFrame | None = None
     journal: pd.DataFrame | None = None
     sheet_rows: tuple[int, ...] | None = None
+    history: tuple[SymbolFacts, ...] = ()
 
     def scenario(self, name: str) -> Scenario:
         """Return the scenario called ``name``."""
@@ -277,6 +332,7 @@ class Plan:
             self.settings == other.settings
             and self.scenarios == other.scenarios
             and self.venues == other.venues
+            and self.history == other.history
             and _frames_equal(self.trades, other.trades)
             and _frames_equal(self.extra, other.extra)
             and _frames_equal(self.journal, other.journal)

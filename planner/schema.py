@@ -145,7 +145,8 @@ INPUTS: tuple[Column, ...] = (
         "Leverage L, ≥ 1 and ≤ the tier's max leverage. Initial margin = notional / L.",
         default=5.0, minimum=1.0, maximum=1000.0, unit="x"),
     _in("volatility_pct", "Vol % (daily)", "float", "pct",
-        "σ: standard deviation of daily returns, %. > 0.", required=True, minimum=MIN_PCT,
+        "σ: standard deviation of daily returns, %. > 0. Blank: σ from the symbol's price "
+        "history (History sheet) when it has one, else the row is a draft.", minimum=MIN_PCT,
         maximum=1000.0, unit="%"),
     _in("risk_pct", "Risk %", "float", "pct",
         "Drawdown budget for the row, % of capital. > 0, ≤ 100.", default=1.0, minimum=MIN_PCT,
@@ -216,10 +217,19 @@ OUTPUTS: tuple[Column, ...] = (
     _out("risk_used_usd", "Risk used $", "sizing", "usd2",
          "Loss at the stop after the quantity is rounded down to the lot step: "
          "N × loss at stop + 2·gas, USD (at most Risk $ when sizing by risk).", unit="USD"),
+    _out("coin", "Coin", "sizing", "text",
+         "The row's base coin (BTCUSDT, BTC-PERP, BTC/USDC:USDC → BTC): how the row finds its "
+         "instrument and its price history.", dtype="text"),
     _out("instrument", "Instrument", "sizing", "text",
          "The venue instrument whose tiers, tick, lot step and minimum order the row uses "
          "(its symbol without the quote suffix: BTCUSDT → BTC); blank = the venue's default "
          "table.", dtype="text"),
+    _out("vol_used_pct", "Vol % used", "sizing", "pct",
+         "σ the row is computed with: the typed Vol %, else the symbol's history σ "
+         "(History sheet), daily %.", unit="%"),
+    _out("vol_source", "Vol source", "sizing", "text",
+         "Where σ came from: typed, or the history it was estimated on "
+         "(BTCUSDT 1h 30d yang-zhang); blank = none (a draft row).", dtype="text"),
     _out("stop_pct_used", "Stop % used", "sizing", "pct",
          "Stop distance used: Stop % or stop_sigma × σ.", unit="%"),
     _out("loss_frac", "Loss at stop", "sizing", "frac",

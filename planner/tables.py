@@ -24,9 +24,11 @@ from planner.model import (
     FORMULAS,
     SCENARIO_NAMES,
     TAIL_MODELS,
+    VOL_ESTIMATORS,
     Instrument,
     Scenario,
     Settings,
+    SymbolFacts,
     Tier,
     VenueProfile,
     base_symbol,
@@ -50,11 +52,17 @@ SETTINGS_META: dict[str, tuple[str, float | None, bool, float | None, str]] = {
     "default_venue": ("", None, False, None, "Venue profile for rows that name none"),
     "tail_model": ("", None, False, None, "Touch probabilities: student-t (fat tails) or normal"),
     "tail_dof": ("ν", 3.0, False, 30.0, "Degrees of freedom of the Student-t law (whole, 3–30)"),
+    "vol_estimator": ("", None, False, None,
+                      "σ from price history for blank Vol cells: " + ", ".join(VOL_ESTIMATORS)),
+    "vol_window_days": ("days", 1.0, False, 3650.0,
+                        "Window of the history σ and funding percentiles"),
+    "funding_from_history": ("", None, False, None, "yes: stressed and tail pay the 95th / 99th "
+                             "percentile of the funding history instead of funding_mult"),
 }
 #: Largest tick size, lot step or minimum order value (a sane bound: a typo, not a contract).
 MAX_STEP = 1e12
 #: Settings whose value is text, not a number.
-TEXT_SETTINGS = ("default_venue", "tail_model")
+TEXT_SETTINGS = ("default_venue", "tail_model", "vol_estimator", "funding_from_history")
 
 SCENARIO_HEADER = ("name", "sigma_move", "min_move_pct", "vol_mult", "funding_mult",
                    "slippage_mult", "gas_mult", "gap")
@@ -108,6 +116,10 @@ def settings_from_rows(rows: Sequence[tuple[int, Any, Any]], venues: Mapping[str
                 values[k] = _venue_name(value, venues, sheet, row)
             elif k == "tail_model":
                 values[k] = _tail_model(value, sheet, row)
+            elif k == "vol_estimator":
+                values[k] = _estimator(value, sheet, row)
+            elif k == "funding_from_history":
+                values[k] = _flag(value, sheet, row, "value")
             else:
                 values[k] = _number(value, sheet, row, "value", lo, lo_open, hi)
                 if k == "tail_dof" and values[k] != round(values[k]):
@@ -133,6 +145,16 @@ def _tail_model(value: Any, sheet: str, row: int) -> str:
     return text
 
 
+def _estimator(value: Any, sheet: str, row: int) -> str:
+    text = str(value or "").strip().lower().replace("_", "-").replace(" ", "-")
+    text = {"yz": "yang-zhang", "gk": "garman-klass", "c2c": "close-to-close",
+            "atr-pct": "atr"}.get(text, text)
+    if text not in VOL_ESTIMATORS:
+        raise PlanError(CellIssue(sheet, row, "value", f"vol_estimator must be one of "
+                                  f"{', '.join(VOL_ESTIMATORS)}, got {value!r}"))
+    return text
+
+
 def _venue_name(value: Any, venues: Mapping[str, Any], sheet: str, row: int) -> str:
     name = str(value or "").strip()
     match = {v.lower(): v for v in venues}.get(name.lower())
@@ -143,11 +165,18 @@ def _venue_name(value: Any, venues: Mapping[str, Any], sheet: str, row: int) -> 
 
 def settings_rows(s: Settings) -> list[tuple[str, Any, str, str]]:
     """Rows ``(key, value, unit, description)`` for writing the Settings sheet."""
-    return [(f.name, getattr(s, f.name), SETTINGS_META[f.name][0], SETTINGS_META[f.name][4])
-            for f in fields(s)]
+    return [(f.name, _cell(getattr(s, f.name)), SETTINGS_META[f.name][0],
+             SETTINGS_META[f.name][4]) for f in fields(s)]
 
 
-def _flag(v: Any, sheet: str, row: int) -> bool:
+def _cell(value: Any) -> Any:
+    """A setting as the sheet holds it (a flag as ``yes`` / ``no``)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+def _flag(v: Any, sheet: str, row: int, col: str = "gap") -> bool:
     text = str(v).strip().lower() if v is not None else "no"
     if isinstance(v, bool):
         return v
@@ -155,7 +184,7 @@ def _flag(v: Any, sheet: str, row: int) -> bool:
         return True
     if text in ("no", "false", "0", "n", ""):
         return False
-    raise PlanError(CellIssue(sheet, row, "gap", f"expected yes or no, got {v!r}"))
+    raise PlanError(CellIssue(sheet, row, col, f"expected yes or no, got {v!r}"))
 
 
 def scenarios_from_rows(rows: Sequence[tuple[int, Mapping[str, Any]]],
@@ -309,3 +338,68 @@ def venue_rows(venues: Sequence[VenueProfile]) -> list[list[Any]]:
                             None if math.isinf(t.max_notional_usd) else t.max_notional_usd,
                             t.max_leverage, t.mmr_pct, t.maintenance_amount_usd])
     return out
+
+
+#: Columns of the workbook's ``History`` sheet (one row per base coin, SPEC §11).
+HISTORY_HEADER = ("symbol", "series", "sigma_pct", "source", "funding_p95_pct",
+                  "funding_p99_pct", "funding_p05_pct", "funding_p01_pct")
+_HISTORY_FUNDING = HISTORY_HEADER[4:]
+#: Largest |funding rate| the History sheet accepts, % per 8 h (a typo, not a market).
+MAX_FUNDING_PCT = 100.0
+
+
+def history_rows(facts: Sequence[SymbolFacts]) -> list[tuple[Any, ...]]:
+    """Rows of the History sheet, in :data:`HISTORY_HEADER` order."""
+    return [tuple(getattr(f, k) for k in HISTORY_HEADER) for f in facts]
+
+
+def history_from_rows(rows: Sequence[tuple[int, Mapping[str, Any]]],
+                      sheet: str = "History") -> tuple[SymbolFacts, ...]:
+    """The history snapshot from ``(sheet_row, {header: value})`` rows, sorted by symbol.
+
+    A symbol is reduced to its base coin (``BTCUSDT`` → ``BTC``); blank rows are skipped.
+
+    Raises:
+        PlanError: A coin twice, a σ that is not > 0 and ≤ 1,000 %, a funding percentile
+            beyond ±100 % per 8 h, or a text that is not one (sheet, row and column named).
+    """
+    out: dict[str, SymbolFacts] = {}
+    issues: list[CellIssue] = []
+    for row, cells in rows:
+        if all(v in (None, "") for v in cells.values()):
+            continue
+        try:
+            facts = _facts(row, cells, sheet)
+        except PlanError as exc:
+            issues += exc.issues
+            continue
+        if facts.symbol in out:
+            issues.append(CellIssue(sheet, row, "symbol", f"{facts.symbol} is listed twice"))
+        out[facts.symbol] = facts
+    if issues:
+        raise PlanError(issues)
+    return tuple(out[k] for k in sorted(out))
+
+
+def _facts(row: int, cells: Mapping[str, Any], sheet: str) -> SymbolFacts:
+    symbol = base_symbol(cells.get("symbol"))
+    if not symbol:
+        raise PlanError(CellIssue(sheet, row, "symbol", "a history row needs a symbol"))
+    nums: dict[str, float] = {}
+    for key in ("sigma_pct", *_HISTORY_FUNDING):
+        v = cells.get(key)
+        if v in (None, ""):
+            nums[key] = math.nan
+        elif key == "sigma_pct":
+            nums[key] = _number(v, sheet, row, key, 0.0, True, 1000.0)
+        else:
+            nums[key] = _number(v, sheet, row, key, -MAX_FUNDING_PCT, False, MAX_FUNDING_PCT)
+    texts = {k: str(cells.get(k) or "").strip() for k in ("series", "source")}
+    for k, t in texts.items():
+        if len(t) > 200:
+            raise PlanError(CellIssue(sheet, row, k, f"{k} is {len(t):,} characters long "
+                                                     "(at most 200)"))
+    if math.isfinite(nums["sigma_pct"]) and not texts["source"]:
+        texts["source"] = f"{texts['series'] or symbol} history"
+    return SymbolFacts(symbol, texts["series"], nums["sigma_pct"], texts["source"],
+                       *(nums[k] for k in _HISTORY_FUNDING))

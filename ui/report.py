@@ -37,8 +37,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         f"trade up to {MAX_LADDERS}, else the {MAX_LADDERS} worst tail losses)")
     p.add_argument("--journal", metavar="PATH", help="add the charts of this journal file")
     p.add_argument("--market", metavar="PATH",
-                   help="market file for the stress page (default: $TRADE_PLANNER_MARKET, else "
-                        "market.sqlite3 beside the journal; no page without market data)")
+                   help="market file for blank Vol cells and the stress page (default: "
+                        "$TRADE_PLANNER_MARKET, else market.sqlite3 beside the journal; no page "
+                        "without market data)")
 
 
 def ladder_rows(plan: Plan, results: Results, spec: str | None) -> list[tuple[int, int]]:
@@ -116,10 +117,10 @@ def _range_note(path: str, trades: Any) -> None:
               f"({range_text()}) are left out of the daily P&L calendar", file=sys.stderr)
 
 
-def _load(path: str) -> tuple[Plan, Results]:
+def _load(args: argparse.Namespace) -> tuple[Plan, Results]:
     from planner.cli import load_checked
 
-    return load_checked(path)
+    return load_checked(args.plan, getattr(args, "market", None), args.journal)
 
 
 def output_files(pages: list[Page], out: Path) -> list[Path]:
@@ -161,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower().lstrip(".") not in FORMATS:
         return fail(f"{out}: the report is written as .pdf, .png or .svg")
     try:
-        plan, results = _load(args.plan)
+        plan, results = _load(args)
         ladders = ladder_rows(plan, results, args.rows)
         journal = journal_pages(args.journal, plan, out.suffix.lower() != ".pdf") \
             if args.journal else []

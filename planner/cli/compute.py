@@ -11,11 +11,14 @@ HELP = "compute a plan workbook: sizes, liquidation, scenarios, buckets, cross m
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    from planner.cli import add_market_argument
+
     p.add_argument("plan", help="plan workbook (.xlsx)")
     p.add_argument("--json", action="store_true", help="print the full result as JSON")
     p.add_argument("--csv", metavar="OUT.csv",
                    help="write the per-row table to a CSV file (- for standard output); never "
                         "over the plan, never named .xlsx")
+    add_market_argument(p)
 
 
 def summary(results: object) -> str:
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         except OutputRefused as exc:
             return fail(str(exc))
     try:
-        plan, results = load_checked(args.plan)
+        plan, results = load_checked(args.plan, args.market)
     except PlanError as exc:
         return fail(f"{args.plan}:\n{exc}")
     if args.csv:

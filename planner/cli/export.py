@@ -19,9 +19,12 @@ HELP = "export a plan workbook with live formulas (opens in Excel and LibreOffic
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
+    from planner.cli import add_market_argument
+
     p.add_argument("plan", help="plan workbook to read (.xlsx)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.xlsx",
                    help="workbook to write (.xlsx); replaced atomically")
+    add_market_argument(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if Path(args.output).suffix.lower() != ".xlsx":
         return fail(f"{args.output}: the output must be an .xlsx workbook")
     try:
-        plan, results = load_checked(args.plan)
+        plan, results = load_checked(args.plan, args.market)
     except PlanError as exc:
         return fail(f"{args.plan}:\n{exc}")
     try:

@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     from planner.market.stress import find_worst, load_history, result_json, stress
 
     try:
-        plan, results = load_checked(args.plan)
+        plan, results = load_checked(args.plan, args.market)
         history = load_history(market_path(args.market), plan.trades["symbol"],
                                args.interval)
         windows = _windows(args, history, find_worst)

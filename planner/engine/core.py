@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +12,7 @@ import pandas as pd
 from planner.engine.blocks import OutputBlocks
 from planner.engine.chunks import row_slices, run_chunks
 from planner.engine.cross import CrossArrays, cross_sums, cross_table
+from planner.engine.history import resolved
 from planner.engine.inputs import (
     RowArrays,
     VenueArrays,
@@ -24,7 +25,7 @@ from planner.engine.portfolio import AGG_KEYS, Partial, bucket_table, complete, 
 from planner.engine.rows import Sized, row_outputs, size_rows
 from planner.engine.scenarios import ScenarioCalc, evaluate, scenario_outputs
 from planner.errors import CellIssue, PlanError
-from planner.model import SCENARIO_NAMES, Plan, Scenario, Settings, VenueProfile
+from planner.model import SCENARIO_NAMES, Plan, Scenario, Settings, SymbolFacts, VenueProfile
 from planner.schema import ALERTS, OUTPUT_KEYS, column
 
 
@@ -42,6 +43,8 @@ class Results:
         arrays: Per-row arrays kept for :func:`update` and the cross view.
         scenarios: The scenarios the numbers were computed with.
         venues: The venue profiles the numbers were computed with.
+        cache: What :func:`update` reuses.
+        history: The history snapshot the numbers were computed with.
     """
 
     rows: pd.DataFrame
@@ -53,6 +56,7 @@ class Results:
     scenarios: tuple[Scenario, ...] = ()
     venues: dict[str, VenueProfile] = field(default_factory=dict, repr=False)
     cache: _Cache | None = field(default=None, repr=False)
+    history: tuple[SymbolFacts, ...] = field(default=(), repr=False)
 
     @property
     def outputs(self) -> pd.DataFrame:
@@ -140,6 +144,12 @@ def output_columns(plan: Plan, p: _Prepared, heat_over: bool) -> dict[str, np.nd
     return out
 
 
+def vol_columns(cols: Mapping[str, np.ndarray], source: np.ndarray,
+                a: RowArrays) -> dict[str, np.ndarray]:
+    """``coin``, ``vol_used_pct`` (the resolved σ, %) and ``vol_source`` of some rows."""
+    return {"coin": a.coin, "vol_used_pct": cols["volatility_pct"], "vol_source": source}
+
+
 def alert_count(columns: Any) -> np.ndarray:
     """Number of active alerts per row, from the alert flag columns (mapping or frame)."""
     count = np.zeros(len(columns[ALERTS_FIRST]))
@@ -163,13 +173,15 @@ def compute(plan: Plan) -> Results:
     Raises:
         PlanError: A row names a venue profile the plan does not have.
     """
-    cols = input_columns(plan.trades)
+    res = resolved(plan)
+    trades, source = res.trades, res.source
+    cols = input_columns(trades) | res.extra
     n, markets = len(plan.trades), markets_of(list(plan.venues.values()))
     blocks = OutputBlocks(n)
     cross = CrossArrays.over(blocks, cols["entry_price"])
     venue_codes = np.empty(n, dtype=np.intp)
     sums: dict[int, tuple[Partial, np.ndarray]] = {}  # by first row: merged in row order
-    heat_over = heat_over_cap(plan.trades, plan.settings)
+    heat_over = heat_over_cap(trades, plan.settings)
 
     def work(rows: slice) -> None:
         part = {k: v[rows] for k, v in cols.items()}
@@ -177,7 +189,7 @@ def compute(plan: Plan) -> Results:
         venue_codes[rows] = a.venue_code
         if (a.venue_code >= 0).all():  # else refused below, once every chunk is done
             p = _evaluate(plan, a, markets)
-            out = output_columns(plan, p, heat_over)
+            out = output_columns(plan, p, heat_over) | vol_columns(part, source[rows], a)
             blocks.write(rows, out)
             cross.fill_own(rows, p.calcs, a, p.z)
             sums[rows.start] = (Partial.of(part | out), cross_sums(cross, rows))
@@ -196,7 +208,7 @@ def _aggregate(plan: Plan, arrays: CrossArrays, cache: _Cache) -> Results:
                    totals=plan_totals(cache.partial, settings),
                    cross=cross_table(cache.sums, arrays.names, settings),
                    settings=settings, arrays=arrays, scenarios=plan.scenarios,
-                   venues=plan.venues, cache=cache)
+                   venues=plan.venues, cache=cache, history=plan.history)
 
 
 def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) -> Results:
@@ -219,22 +231,26 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
     if (previous is None or previous.arrays is None or previous.cache is None
             or previous.settings != plan.settings
             or previous.scenarios != plan.scenarios or previous.venues != plan.venues
+            or previous.history != plan.history
             or len(previous.rows) != len(plan.trades) or len(idx) * 4 > len(plan.trades)):
         return compute(plan)
-    part = plan.with_changes(trades=plan.trades.iloc[idx].reset_index(drop=True))
+    res = resolved(plan)
+    trades, source = res.trades, res.source
+    part = plan.with_changes(trades=trades.iloc[idx].reset_index(drop=True))
     markets = markets_of(list(plan.venues.values()))
-    a = row_arrays(input_columns(part.trades), plan.settings, markets)
+    part_cols = input_columns(part.trades) | {k: v[idx] for k, v in res.extra.items()}
+    a = row_arrays(part_cols, plan.settings, markets)
     codes = np.zeros(len(plan.trades), dtype=np.intp)
     codes[idx] = a.venue_code
     _check_venues(plan, codes)
     p = _evaluate(part, a, markets)
-    heat_over = heat_over_cap(plan.trades, plan.settings)
+    heat_over = heat_over_cap(trades, plan.settings)
     old = previous.cache
     blocks = old.blocks.copy()
     old_rows = _partial_columns(previous.rows, blocks, idx)
-    new = output_columns(part, p, heat_over)
+    new = output_columns(part, p, heat_over) | vol_columns(part_cols, source[idx], a)
     blocks.write(idx, new)
-    ok = complete(plan.trades)
+    ok = complete(trades)
     if heat_over != old.heat_over:
         blocks.column("alert_heat")[:] = ok & heat_over
         blocks.column("alert_count")[:] = alert_count({k: blocks.column(k) for k in ALERTS})
@@ -245,8 +261,7 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
         _worst_tail(blocks.column("pnl_tail_usd"), ok))
     sums = old.sums - cross_sums(previous.arrays.take(idx)) + cross_sums(changed)
     if partial is None:
-        rows = blocks.frame(plan.trades)
-        partial = Partial.of(rows)
+        partial = Partial.of(blocks.frame(trades))  # σ as resolved, for the drafts rule
     return _aggregate(plan, arrays, _Cache(blocks, partial, sums, heat_over))
 
 
@@ -263,6 +278,7 @@ def _partial_columns(rows: pd.DataFrame, blocks: OutputBlocks,
                      idx: np.ndarray) -> dict[str, np.ndarray]:
     """The columns :meth:`Partial.of` reads, for rows ``idx`` of a result (before an edit)."""
     out = {k: rows[k].to_numpy()[idx] for k in _PARTIAL_INPUTS}
+    out["volatility_pct"] = blocks.column("vol_used_pct")[idx]  # the σ it was computed with
     return out | {k: blocks.column(k)[idx] for k in _PARTIAL_OUTPUTS}
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -15,6 +15,8 @@ from planner.model import FORMULAS, Settings, VenueProfile
 from planner.schema import INPUTS
 
 F64 = NDArray[np.float64]
+#: Prefix of the extra columns (``hist_funding_stressed`` …) that carry history funding, %.
+HIST_FUNDING = "hist_funding_"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,10 @@ class RowArrays:
         venue_code: Index into the venue list per row (−1 = unknown venue).
         market_code: Index of the row's market (its venue's instrument for the row's symbol,
             else the venue's default table; see :mod:`planner.engine.markets`), −1 = unknown.
+        coin: The row's base coin (:func:`planner.model.base_symbol`).
+        hist_funding: Scenario name -> the funding rate from history a stress pays per row,
+            signed fraction per 8 h (NaN: none); empty unless ``funding_from_history``
+            (:mod:`planner.engine.history`).
     """
 
     s: F64
@@ -60,6 +66,8 @@ class RowArrays:
     delay_s: F64
     venue_code: NDArray[np.intp]
     market_code: NDArray[np.intp]
+    coin: NDArray[np.object_]
+    hist_funding: Mapping[str, F64] = field(default_factory=dict)
 
 
 Columns = Mapping[str, NDArray[Any]]
@@ -105,6 +113,7 @@ def row_arrays(cols: Columns, settings: Settings, markets: Markets) -> RowArrays
     venue_code = venue_codes(cols, settings, list(markets.venue_names))
     side = cols["side"]
     funding_pct = _num(cols, "funding_pct", 0.0)
+    market_code, coin = markets.codes_and_coins(venue_code, cols["symbol"])
     return RowArrays(
         s=1.0 - 2.0 * (side == "short"),
         entry=_num(cols, "entry_price", nan),
@@ -123,7 +132,10 @@ def row_arrays(cols: Columns, settings: Settings, markets: Markets) -> RowArrays
         maker_entry=cols["fee_mode"] == "maker",
         delay_s=_num(cols, "oracle_delay_s", 0.0),
         venue_code=venue_code,
-        market_code=markets.codes(venue_code, cols["symbol"]),
+        market_code=market_code,
+        coin=coin,
+        hist_funding={k[len(HIST_FUNDING):]: cols[k] / 100.0 for k in cols
+                      if k.startswith(HIST_FUNDING)},
     )
 
 

@@ -88,13 +88,23 @@ class Markets:
     tiers: TierTable
 
     def codes(self, venue_code: NDArray[np.intp], symbol: NDArray[np.object_]) -> NDArray[np.intp]:
-        """Market index per row (−1 where the venue is unknown).
+        """Market index per row (−1 where the venue is unknown)."""
+        return self.codes_and_coins(venue_code, symbol)[0]
+
+    def codes_and_coins(self, venue_code: NDArray[np.intp], symbol: NDArray[np.object_]
+                        ) -> tuple[NDArray[np.intp], NDArray[np.object_]]:
+        """Market index per row (−1 where the venue is unknown) and the row's base coin.
 
         Factorises the symbols, then resolves each (venue, symbol) pair present once through a
         small dense table indexed by the pair: no per-row string work.
         """
         sym_code, uniques = pd.factorize(symbol)  # −1 = missing: the venue's default
         bases = ["", *(_base(u) for u in uniques)]  # by code + 1
+        coins = np.array(bases, dtype=object)[sym_code + 1]
+        return self._codes(venue_code, sym_code, bases), coins
+
+    def _codes(self, venue_code: NDArray[np.intp], sym_code: NDArray[np.intp],
+               bases: list[str]) -> NDArray[np.intp]:
         width = len(bases)
         # venue −1 (unknown) → row 0 of the table; a pair's slot: (venue + 1) · width + symbol
         pair = (venue_code.astype(np.intp) + 1) * width + (sym_code + 1)

@@ -43,6 +43,10 @@ def scenario_costs(sc: Scenario, a: RowArrays, v: VenueArrays, z: Sized) -> Scen
     """Costs of scenario ``sc`` for every row."""
     slip = a.slip * sc.slippage_mult
     funding = z.funding_usd + (sc.funding_mult - 1.0) * z.spike_usd
+    q = a.hist_funding.get(sc.name)
+    if q is not None:  # funding_from_history: the stress pays the history's percentile
+        paid = z.notional * z.periods * np.maximum(a.s * a.f, a.s * q)
+        funding = np.where(np.isnan(q), funding, paid)
     exit_costs = z.fees + 2 * slip + z.delay * sc.vol_mult
     return ScenarioCosts(scenario_move(sc, a.sigma), slip, 2 * a.gas * sc.gas_mult, funding,
                          exit_costs)

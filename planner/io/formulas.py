@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from planner.io.names import TOTAL_HEAT, scenario_name
+from planner.engine.history import STRESS_PERCENTILES
+from planner.io.names import TOTAL_HEAT, history_name, scenario_name
 from planner.model import QUOTE_SUFFIXES, SCENARIO_NAMES, SYMBOL_SEPARATORS, VenueProfile
 from planner.schema import ALERTS, OUTPUT_KEYS
 
@@ -43,7 +44,9 @@ class PlanExpr:
             c("quantity")
         self.M, self.LP = c("margin_usd"), c("liquidation_price")
         self.S = f'IF({c("side")}="short",-1,1)'
-        self.SIG = f"({c('volatility_pct')}/100)"
+        # σ as used: the typed Vol %, else the History sheet's σ of the row's coin (SPEC §11).
+        self.SIG = f"({c('vol_used_pct')}/100)"
+        self.BASE = _escaped(c("coin"), escape_venue)
         self.SLIP = f"({c('slippage_bps')}/10000)"
         self.F = f"({c('funding_pct')}/100)"
         venue = f'IF({c("venue")}="",DefaultVenue,{c("venue")})'
@@ -72,6 +75,14 @@ class PlanExpr:
     def c(self, key: str) -> str:
         """Reference to this row's cell of column ``key``."""
         return f"{self.letters[key]}{{r}}"
+
+    def hist(self, key: str) -> str:
+        """The History sheet's ``key`` for the row's coin (an error when it has none)."""
+        return f"INDEX({history_name(key)},MATCH({self.BASE},{history_name('symbol')},0))"
+
+    def hist_number(self, key: str) -> str:
+        """The History sheet's number ``key`` for the row's coin, else ``""``."""
+        return f'IF(ISNUMBER({self.hist(key)}),{self.hist(key)},"")'
 
     def away(self, price: str) -> str:
         """``price`` on the row's tick, away from the position (a long's stop rounds down).
@@ -116,11 +127,15 @@ def _sizing(x: PlanExpr) -> dict[str, str]:
     stressed = f"MAX(StressedSigmaMove*{x.SIG},StressedMinMovePct/100)"
     budget = (f'IF({c("sizing")}="margin",{risk}*{x.L},'
               f"MAX({risk}-2*{c('gas_usd')},0)/{loss})")
-    base = base_symbol(c("symbol"))
+    vol, sigma = c("volatility_pct"), x.hist_number("sigma_pct")
     return {
+        "vol_used_pct": f"IF(ISNUMBER({vol}),{vol},{sigma})",
+        "vol_source": f'IF(ISNUMBER({vol}),"typed",IF(ISNUMBER({x.hist("sigma_pct")}),'
+                      f'{x.hist("source")},""))',
         "risk_usd": f"Capital*{c('risk_pct')}/100",
         "risk_used_usd": f"{x.N}*{loss}+2*{c('gas_usd')}",
-        "instrument": f'IF(SUMPRODUCT(--(VenueKey={x.VENUE}&"|"&{base}))>0,{base},"")',
+        "coin": base_symbol(c("symbol")),
+        "instrument": f'IF(SUMPRODUCT(--(VenueKey={x.VENUE}&"|"&{c("coin")}))>0,{c("coin")},"")',
         "stop_pct_used": f"{x.STOP}*100",
         "loss_frac": f"{x.STOP}+{x.FEES}+2*{x.SLIP}+{c('delay_frac')}"
                      f"+MAX({c('funding_frac')},0)",
@@ -205,6 +220,11 @@ def _scenario(x: PlanExpr, n: str) -> dict[str, str]:
     exit_ = f"IF(OR({p('gap')},{move}<{x.STOP}),{move},{x.STOP})"
     costs = f"({x.FEES}+2*({x.SLIP}*{p('slippage_mult')})+{c('delay_frac')}*{p('vol_mult')})"
     funding = f"{x.N}*{x.PERIODS}*({x.S}*{x.F}+({p('funding_mult')}-1)*ABS({x.F}))"
+    if n in STRESS_PERCENTILES:  # funding_from_history: the history's percentile (SPEC §11)
+        up, down = STRESS_PERCENTILES[n]
+        q = f"IF({x.S}=1,{x.hist(up)},{x.hist(down)})"
+        funding = (f'IF(AND(FundingFromHistory="yes",ISNUMBER({q})),'
+                   f"{x.N}*{x.PERIODS}*MAX({x.S}*{x.F},{x.S}*{q}/100),{funding})")
     loss = f"MAX(-{pnl},0)"
     stop_price, at_entry = c("stop_price"), c("alert_liquidated_at_entry")
     return {
@@ -256,7 +276,8 @@ def plan_formulas(letters: Mapping[str, str], escape_venue: bool = False) -> dic
     return {k: found[k] for k in OUTPUT_KEYS}
 
 
-def needs_venue_escape(venues: Iterable[VenueProfile]) -> bool:
-    """True when a venue name or instrument symbol holds a character MATCH reads as a wildcard."""
+def needs_venue_escape(venues: Iterable[VenueProfile], symbols: Iterable[str] = ()) -> bool:
+    """True when a venue name, instrument symbol or history coin holds a MATCH wildcard."""
     names = [v.name for v in venues] + [i.symbol for v in venues for i in v.instruments]
+    names += list(symbols)
     return any(ch in n for n in names for ch in WILDCARDS)

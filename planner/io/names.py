@@ -4,6 +4,7 @@
   ``_usd`` is dropped);
 * Scenarios: ``NormalSigmaMove``, ``StressedMinMovePct``, ``TailGap`` …;
 * Venues (one range per column of the tier table): ``VenueName``, ``VenueMmrPct`` …;
+* History (one range per column): ``HistorySymbol``, ``HistorySigmaPct`` …;
 * Plan (one range per column): ``PlanNotionalUsd``, ``PlanPnlTailUsd`` …
 """
 
@@ -28,6 +29,11 @@ def scenario_name(scenario: str, field: str) -> str:
 def venue_name(key: str) -> str:
     """Defined name of one column of the Venues tier table."""
     return "Venue" + camel(key)
+
+
+def history_name(key: str) -> str:
+    """Defined name of one column of the History sheet (``HistorySigmaPct`` …)."""
+    return "History" + camel(key)
 
 
 def plan_name(key: str) -> str:

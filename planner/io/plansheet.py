@@ -115,7 +115,9 @@ def _body(plan: Plan, rows: pd.DataFrame, layout: PlanLayout, formats: Formats) 
         for j in range(len(layout.extras)):
             cols.append(Col(len(INPUTS) + j, plan.extra.iloc[:, j].to_numpy(dtype=object),
                             "auto", None, date_fmt=date_format(formats)))
-    formulas = plan_formulas(layout.letters, needs_venue_escape(plan.venues.values()))
+    wild = plan.trades["symbol"].astype(str).str.contains(r"[~*?]", regex=True).any()
+    formulas = plan_formulas(layout.letters, bool(wild) or needs_venue_escape(
+        plan.venues.values(), [f.symbol for f in plan.history]))
     for c in OUTPUTS:
         values = rows[c.key].to_numpy()
         kind = c.dtype if c.dtype in ("bool", "text") else "number"

@@ -1,12 +1,13 @@
 """Read a plan workbook (.xlsx) into a :class:`~planner.model.Plan`.
 
-Sheets: ``Plan`` (required: a header row, one trade a row), ``Settings``, ``Scenarios``,
-``Venues`` (optional: defaults and the shipped venue profiles otherwise) and ``Journal``
-(optional). Sheet names and headers are matched case- and space-insensitively; columns may come
-in any order; a unit in brackets after a header is ignored; rows above the header (a title) and
-blank rows are skipped. Output columns in the file are ignored (the engine recomputes them);
-columns unknown to the schema are kept in ``Plan.extra`` and written back on export. A formula
-cell in an input column gives its saved value (a warning when it has none).
+Sheets: ``Plan`` (required: a header row, one trade a row), ``Settings``, ``Scenarios``, ``Venues``
+(optional: defaults and the shipped venue profiles otherwise), ``History`` (optional: the price and
+funding facts per coin) and ``Journal`` (optional). Sheet names and headers are matched case- and
+space-insensitively; columns may come in any order; a unit in brackets after a header is ignored;
+rows above the header (a title) and blank rows are skipped. Output columns in the file are ignored
+(the engine recomputes them); columns unknown to the schema are kept in ``Plan.extra`` and written
+back on export. A formula cell in an input column gives its saved value (a warning when it has
+none).
 
 Before anything is parsed the file goes through :mod:`planner.io.safety`. Every bad cell raises
 :class:`~planner.errors.PlanError` naming sheet, row and column (all bad cells at once, up to a
@@ -28,10 +29,11 @@ from planner.io.cells import CellProblem, clean, is_blank, number, uncached_warn
 from planner.io.ooxml import Book, open_book
 from planner.io.safety import unreadable_as_refused
 from planner.io.sheetread import SheetData, column_letters, read_sheet
-from planner.model import Plan, Settings
+from planner.model import Plan, Settings, SymbolFacts
 from planner.schema import BY_KEY, HEADER_LOOKUP, normalise_header
 from planner.tables import (
     TEXT_SETTINGS,
+    history_from_rows,
     scenarios_from_rows,
     settings_from_rows,
     venues_from_rows,
@@ -82,7 +84,7 @@ def _read(book: Book) -> tuple[Plan, list[CellIssue]]:
     sheet = read_plan_sheet(book, title, venues)
     warnings = sheet.warnings
     plan = Plan(trades=sheet.trades, settings=settings, venues=venues, extra=sheet.extra,
-                journal=_journal(book, warnings), sheet_rows=sheet.rows)
+                journal=_journal(book, warnings), sheet_rows=sheet.rows, history=_history(book))
     return (plan.with_changes(scenarios=scenarios) if scenarios else plan), warnings
 
 
@@ -152,6 +154,14 @@ def _scenarios(book: Book) -> Any:
         return None
     rows, issues = _keyed(data)
     return _checked(lambda: scenarios_from_rows(rows, data.title), issues)
+
+
+def _history(book: Book) -> tuple[SymbolFacts, ...]:
+    data = _rows(book, "History")
+    if data is None:
+        return ()
+    rows, issues = _keyed(data)
+    return tuple(_checked(lambda: history_from_rows(rows, data.title), issues))
 
 
 def _settings(book: Book, venues: dict[str, Any]) -> Settings:

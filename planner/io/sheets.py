@@ -18,6 +18,7 @@ from planner.engine.portfolio import SUM_KEYS
 from planner.io.names import (
     TOTAL_HEAT,
     VENUE_LIST,
+    history_name,
     plan_name,
     scenario_name,
     setting_name,
@@ -28,7 +29,15 @@ from planner.io.sheetdata import Block, Col
 from planner.io.sheetread import column_letters
 from planner.io.styles import SPARE_ROWS, header_format, table_frame, values_format
 from planner.model import FORMULAS, SCENARIO_NAMES, TAIL_MODELS, Plan
-from planner.tables import SCENARIO_HEADER, VENUE_HEADER, scenario_rows, settings_rows, venue_rows
+from planner.tables import (
+    HISTORY_HEADER,
+    SCENARIO_HEADER,
+    VENUE_HEADER,
+    history_rows,
+    scenario_rows,
+    settings_rows,
+    venue_rows,
+)
 
 GAP_TRUE = ('"yes"', '"y"', '"true"', '"1"', "TRUE", "1")
 
@@ -127,6 +136,31 @@ def venues_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
                        {"validate": "list", "source": list(FORMULAS)})
     table_frame(ws, VENUE_HEADER, len(rows), wide=[VENUE_HEADER.index("source")])
     return SheetSpec("Venues", ws, blocks)
+
+
+def history_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
+    """The plan's history snapshot: one row per base coin, each column a defined name.
+
+    The Plan formulas look a row's base coin up in ``HistorySymbol`` for the σ of a blank Vol
+    cell (``HistorySigmaPct``, ``HistorySource``) and, with ``funding_from_history``, the
+    funding percentiles (``HistoryFundingP95Pct`` …).
+    """
+    ws = wb.add_worksheet("History")
+    rows = history_rows(plan.history)
+    kinds = ["number" if k.endswith("_pct") else "text" for k in HISTORY_HEADER]
+    spec = SheetSpec("History", ws, _table(formats, HISTORY_HEADER, rows, kinds))
+    last = max(len(rows), 1) + 1 + SPARE_ROWS
+    for j, key in enumerate(HISTORY_HEADER):
+        letter = column_letters(j)
+        wb.define_name(history_name(key), f"=History!${letter}$2:${letter}${last}")
+    ws.write_comment(0, 0, "What your price and funding history says per coin, as of the last "
+                     "time the planner read its market file (Plan › Market data). symbol: the "
+                     "base coin (BTC). A Plan row with a blank Vol % takes sigma_pct (daily σ, "
+                     "%) and says so in Vol source; with funding_from_history = yes the "
+                     "stressed and tail scenarios pay the 95th / 99th percentile funding "
+                     "(% per 8 h; shorts the 5th / 1st).", {"x_scale": 2.6, "y_scale": 1.6})
+    table_frame(ws, HISTORY_HEADER, len(rows), wide=[HISTORY_HEADER.index("source")])
+    return spec
 
 
 def _key_column(index: int, rows: Sequence[Sequence[Any]]) -> Col:

@@ -1,7 +1,8 @@
 """Write a plan workbook (.xlsx), atomically.
 
 Sheets: ``Plan`` (inputs as values, every output a live formula carrying its computed value),
-``Settings``, ``Scenarios`` and ``Venues`` (inputs, with defined names the formulas use),
+``Settings``, ``Scenarios``, ``Venues`` and ``History`` (inputs, with defined names the formulas
+use),
 ``Buckets`` (live sums and plan totals), ``Cross`` (values, marked as such) and ``Journal`` when
 the plan carries a journal. Text a user typed is always written as text, never as a formula.
 """
@@ -23,6 +24,7 @@ from planner.io.plansheet import PlanLayout, plan_sheet
 from planner.io.sheets import (
     buckets_sheet,
     cross_sheet,
+    history_sheet,
     scenarios_sheet,
     settings_sheet,
     venues_sheet,
@@ -67,6 +69,7 @@ def save_plan(plan: Plan, path: str | Path, results: Results | None = None,
         ("Settings", lambda: settings_sheet(wb, formats, plan)),
         ("Scenarios", lambda: scenarios_sheet(wb, formats, plan)),
         ("Venues", lambda: venues_sheet(wb, formats, plan)),
+        ("History", lambda: history_sheet(wb, formats, plan)),
         ("Buckets", lambda: buckets_sheet(wb, formats, results)),
         ("Cross", lambda: cross_sheet(wb, formats, results)),
     ]

@@ -30,8 +30,9 @@ import numpy as np
 
 from planner.market.candles import Candles
 from planner.market.names import US_PER_DAY
+from planner.model import VOL_ESTIMATORS
 
-ESTIMATORS = ("close-to-close", "parkinson", "garman-klass", "yang-zhang", "ewma", "atr")
+ESTIMATORS = VOL_ESTIMATORS
 DEFAULT_ESTIMATOR = "yang-zhang"
 DEFAULT_WINDOW_DAYS = 30
 EWMA_LAMBDA = 0.94

@@ -28,6 +28,7 @@ from planner.market.funding import FundingStats, funding_stats
 from planner.market.names import US_PER_DAY, match_series
 from planner.market.store import MarketStore
 from planner.market.tails import EmpiricalTails
+from planner.model import Plan, SymbolFacts, base_symbol
 
 
 @dataclass(frozen=True, eq=False)
@@ -174,3 +175,54 @@ def load_candles(store_path: str | os.PathLike[str], symbol: str,
         if not series:
             return None
         return store.candles(series, interval or store.intervals(series)[0])
+
+
+def plan_history(plan: Plan, store_path: str | os.PathLike[str],
+                 interval: str | None = None) -> tuple[SymbolFacts, ...]:
+    """The plan's history snapshot, refreshed from the market file (SPEC §11).
+
+    One :class:`~planner.model.SymbolFacts` per base coin of the plan's symbols, by the plan's
+    ``vol_estimator`` and ``vol_window_days``. Facts the plan already carries (read from its
+    workbook's ``History`` sheet) are kept for the coins the market file has no series for, so a
+    plan opened on another machine computes as it did; the file's numbers win where it has them.
+
+    Args:
+        plan: The plan (its symbols, settings and current snapshot).
+        store_path: The market file; a missing file leaves the snapshot as it is.
+        interval: Candle interval to use (``None``: the shortest stored per series).
+
+    Returns:
+        The snapshot, sorted by symbol.
+
+    Raises:
+        MarketError: The market file exists but cannot be read.
+    """
+    kept = {f.symbol: f for f in plan.history}
+    if not os.path.exists(store_path):
+        return plan.history
+    bases = sorted({base_symbol(s) for s in plan.trades["symbol"].to_numpy(dtype=object)} - {""})
+    s = plan.settings
+    found = history_for(store_path, bases, interval, s.vol_estimator, s.vol_window_days)
+    for base, h in found.items():
+        facts = _facts_of(base, h)
+        if facts is not None:
+            kept[base] = facts
+    return tuple(kept[k] for k in sorted(kept))
+
+
+def with_history(plan: Plan, store_path: str | os.PathLike[str],
+                 interval: str | None = None) -> Plan:
+    """``plan`` with its history snapshot refreshed from the market file (see above)."""
+    facts = plan_history(plan, store_path, interval)
+    return plan if facts == plan.history else plan.with_changes(history=facts)
+
+
+def _facts_of(base: str, h: SymbolHistory) -> SymbolFacts | None:
+    f = h.funding
+    if not h.has_sigma and f is None:
+        return None
+    nan = math.nan
+    return SymbolFacts(base, h.series or (f.symbol if f else ""),
+                       h.sigma_pct if h.has_sigma else nan, h.source,
+                       f.p95 if f else nan, f.p99 if f else nan,
+                       f.p05 if f else nan, f.p01 if f else nan)

@@ -29,13 +29,19 @@ from PySide6.QtWidgets import (
 from planner import parse
 from planner.edits import Edit
 from planner.errors import PlanError
-from planner.model import FORMULAS, TAIL_MODELS
+from planner.model import FORMULAS, TAIL_MODELS, VOL_ESTIMATORS
 from planner.tables import VENUE_HEADER
 from ui.document import PlanDocument
 from ui.formats import edit_text
 from ui.grid.actions import issue_summary
 from ui.settings.models import ScenariosModel, SettingsModel, VenuesModel
 from ui.settings.sheet_model import SheetModel
+
+_SETTING_CHOICES: dict[str, list[str]] = {
+    "tail_model": list(TAIL_MODELS),
+    "vol_estimator": list(VOL_ESTIMATORS),
+    "funding_from_history": ["no", "yes"],
+}
 
 _Index = QModelIndex | QPersistentModelIndex
 AskText = Callable[[str, str], str | None]
@@ -171,8 +177,8 @@ class SettingsTab(QWidget):
         model = index.model()
         if model is self.settings and self.settings.key(index.row()) == "default_venue":
             return list(self._doc.plan.venues)
-        if model is self.settings and self.settings.key(index.row()) == "tail_model":
-            return list(TAIL_MODELS)
+        if model is self.settings:
+            return _SETTING_CHOICES.get(self.settings.key(index.row()))
         if model is self.scenarios and self.scenarios.headers[index.column()] == "gap":
             return ["yes", "no"]
         if model is self.venues and self.venues.headers[index.column()] == "formula":
