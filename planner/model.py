@@ -314,6 +314,11 @@ class Plan:
     sheet_rows: tuple[int, ...] | None = None
     history: tuple[SymbolFacts, ...] = ()
 
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.history, key=lambda f: f.symbol))
+        if ordered != self.history:  # one order, so equal snapshots compare equal
+            object.__setattr__(self, "history", ordered)
+
     def scenario(self, name: str) -> Scenario:
         """Return the scenario called ``name``."""
         for s in self.scenarios:

@@ -220,14 +220,36 @@ def incomplete_rows(trades: pd.DataFrame) -> np.ndarray:
     return mask
 
 
+def no_sigma_rows(plan: Plan) -> np.ndarray:
+    """Mask of rows whose Vol cell is blank and whose coin has no σ in the plan's history.
+
+    Such a row is a draft (SPEC §11): nothing is computed for it until the trader types σ or
+    imports price history for its coin.
+    """
+    from planner.engine.history import resolved
+
+    return np.asarray(resolved(plan).source == "", dtype=bool)
+
+
 def missing_cells(plan: Plan) -> list[CellIssue]:
-    """One issue per blank required cell (what stops a plan from being saved)."""
+    """One issue per blank required cell, and per blank σ without history (what stops a save).
+
+    A blank Vol cell is fine when the plan's history has a σ for the row's coin; otherwise the
+    row would be exported as a draft whose formulas cannot compute.
+    """
     issues = []
-    for r in np.flatnonzero(incomplete_rows(plan.trades)):
+    vol = BY_KEY["volatility_pct"].header
+    no_sigma = no_sigma_rows(plan)
+    for r in np.flatnonzero(incomplete_rows(plan.trades) | no_sigma):
         for c in INPUTS:
             v = plan.trades[c.key].iat[r]
             if c.required and (v is None or v == "" or (isinstance(v, float) and math.isnan(v))):
                 issues.append(CellIssue("Plan", int(r) + 1, c.header, f"{c.header} is required"))
+        coin = base_symbol(plan.trades["symbol"].iat[r])
+        if no_sigma[r] and coin:  # (a blank symbol is reported above)
+            issues.append(CellIssue("Plan", int(r) + 1, vol, f"{vol} is blank and there is no "
+                                    f"price history for {coin}: type a daily σ or import "
+                                    "candles (Market data)"))
     return issues
 
 

@@ -142,6 +142,28 @@ def generated_plan(seed: int, n: int = 40) -> Plan:
                 extra=extra, journal=journal_rows())
 
 
+def history_plan(seed: int) -> Plan:
+    """A generated plan whose BTC, ETH and SOL rows leave σ blank for the History sheet, with
+    funding percentiles in the stresses, a funding-only coin and a wildcard coin that must
+    match nothing."""
+    from planner.model import SymbolFacts, base_symbol
+
+    plan = generated_plan(seed)
+    facts = (SymbolFacts("BTC", "BTCUSDT", 2.75, "BTCUSDT 1h 30d yang-zhang", 0.03, 0.11, -0.02,
+                         -0.07),
+             SymbolFacts("ETH", "ETHUSDT", 3.4, "ETHUSDT 1m 7d parkinson", 0.5, 0.9, 0.001,
+                         -0.4),
+             SymbolFacts("SOL", "SOLUSDT", 5.125, "SOLUSDT 1h 30d ewma"),
+             SymbolFacts("DOGE", "DOGEUSDT", math.nan, "", 0.02, 0.05, -0.01, -0.03),
+             SymbolFacts("B*", "", 40.0, "a wildcard typed by hand"))
+    trades = plan.trades.copy()
+    coins = trades["symbol"].map(base_symbol)
+    blank = coins.isin(["BTC", "ETH", "SOL"]).to_numpy() & (np.arange(len(trades)) % 3 != 0)
+    trades.loc[blank, "volatility_pct"] = np.nan
+    settings = plan.settings.with_changes(funding_from_history=True, vol_estimator="parkinson")
+    return plan.with_changes(trades=trades, history=facts, settings=settings)
+
+
 def journal_rows() -> pd.DataFrame:
     raw = pd.DataFrame({
         "closed_at": ["2024-05-01T10:00:00Z", "2024-05-02T11:30:00.250Z", "2024-05-03T09:00Z"],
@@ -186,6 +208,7 @@ def workbooks(tmp_path_factory):
     trades.loc[0, "entry_price"] *= 1.1
     edited = edited.with_changes(trades=trades)
     plans["edited"] = edited
+    plans["history"] = history_plan(4)
     exported = {}
     for name, plan in plans.items():
         path = folder / f"{name}.xlsx"
@@ -249,7 +272,8 @@ def formula_cells(path: Path) -> list[tuple[str, str]]:
             for c in row if c.data_type == "f"]
 
 
-@pytest.mark.parametrize("name", ["sample", "generated-1", "generated-2", "edited", "empty"])
+@pytest.mark.parametrize("name", ["sample", "generated-1", "generated-2", "edited", "empty",
+                                  "history"])
 def test_libreoffice_recalculates_every_formula_cell_to_the_engines_value(workbooks, name):
     plan, exported, converted = workbooks[name]
     expected = expected_cells(plan, exported)
@@ -263,7 +287,7 @@ def test_libreoffice_recalculates_every_formula_cell_to_the_engines_value(workbo
 
 
 @pytest.mark.parametrize("name", ["sample", "generated-1", "generated-2", "edited", "empty",
-                                  "kept"])
+                                  "kept", "history"])
 def test_no_cell_holds_an_error_value_after_recalculation(workbooks, name):
     _, _, converted = workbooks[name]
     wb = load_workbook(converted, data_only=True)
@@ -282,7 +306,7 @@ def test_the_stale_workbook_really_was_recalculated(workbooks):
     assert fresh.cell(2, col).value == pytest.approx(90_000 * plan.trades["risk_pct"].iat[0] / 100)
 
 
-@pytest.mark.parametrize("name", ["sample", "generated-1", "empty", "kept"])
+@pytest.mark.parametrize("name", ["sample", "generated-1", "empty", "kept", "history"])
 def test_a_workbook_saved_by_libreoffice_reads_back_to_the_same_plan(workbooks, name):
     plan, _, converted = workbooks[name]
     assert load_plan(converted) == plan
@@ -300,3 +324,14 @@ def test_libreoffice_opens_the_users_kept_sheets_and_recalculates_both(workbooks
     wrong = [(s, c, got[s][c].value, expected[(s, c)]) for s, c in cells
              if not same(got[s][c].value, expected[(s, c)])]
     assert wrong == []
+
+
+def test_the_history_plan_really_leaves_sigma_blank_and_fills_it(workbooks):
+    plan, _, converted = workbooks["history"]
+    blank = plan.trades["volatility_pct"].isna()
+    assert blank.sum() >= 5
+    got = load_workbook(converted, data_only=True)["Plan"]
+    col = {c.value: c.column for c in got[1]}
+    sources = {got.cell(r + 2, col["Vol source"]).value for r in np.flatnonzero(blank)}
+    assert sources <= {"BTCUSDT 1h 30d yang-zhang", "ETHUSDT 1m 7d parkinson",
+                       "SOLUSDT 1h 30d ewma"} and len(sources) >= 2

@@ -71,7 +71,7 @@ def test_paste_past_the_end_adds_rows_in_the_same_edit():
     assert isinstance(edit, Batch) and isinstance(edit.edits[0], InsertRows)
     new, _ = apply(PLAN, edit)
     assert list(new.trades["symbol"].iloc[-2:]) == ["NEW", "NEWER"]
-    assert len(missing_cells(new)) == 1  # entry of NEW; a blank Vol: history σ or a draft
+    assert len(missing_cells(new)) == 3  # entry and vol of NEW, vol of NEWER (no history)
 
 
 def test_clear_keeps_required_cells_and_restores_defaults():
@@ -93,7 +93,7 @@ def test_fill_down_copies_the_source_row_into_targets():
 def test_row_builders_insert_blank_and_duplicate_rows():
     new, _ = apply(PLAN, blank_rows(PLAN, 2, 2))
     assert len(new.trades) == len(PLAN.trades) + 2
-    assert [i.row for i in missing_cells(new)] == [3, 3, 4, 4]  # symbol and entry; Vol may be blank
+    assert [i.row for i in missing_cells(new)] == [3, 3, 4, 4]  # symbol, entry (not Vol)
     dup, _ = apply(PLAN, duplicate_rows(PLAN, [0, 3]))
     assert list(dup.trades["symbol"].iloc[:6]) == ["BTCUSDT", "BTCUSDT", "ETHUSDT", "SOL",
                                                    "BTC-USD", "BTC-USD"]

@@ -57,6 +57,10 @@ class PlanDocument(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.undo_stack = QUndoStack(self)
+        #: The market file blank Vol cells take σ from (set by the Market extension); ``None``:
+        #: the plan keeps the history snapshot its workbook carries.
+        self.market: Path | None = None
+        self._unknown_coins: set[str] = set()   # coins the market file had nothing for
         self.plan = plan
         self.results = self._compute_all(plan)
         self.path: Path | None = Path(path) if path else None
@@ -86,6 +90,7 @@ class PlanDocument(QObject):
         Raises:
             PlanError: The plan cannot be computed; the current plan stays.
         """
+        plan = self._with_history(plan, None)
         results = self._compute_all(plan)
         self.plan, self.results = plan, results
         self.path, self._name = (Path(path) if path else None), name
@@ -131,12 +136,14 @@ class PlanDocument(QObject):
             plan, inverse = edits.apply(self.plan, edit)
         except (ValueError, TypeError) as exc:
             raise exc if isinstance(exc, PlanError) else PlanError(str(exc)) from None
+        plan = self._with_history(plan, edit)
         results = self._compute(plan, edit)
         self.undo_stack.push(EditCommand(self, text, (plan, results, edit, inverse)))
 
     def swap(self, edit: edits.Edit) -> edits.Edit:
         """Apply an edit the undo stack holds; return its inverse (used by the command)."""
         plan, inverse = edits.apply(self.plan, edit)
+        plan = self._with_history(plan, edit)
         self.install(plan, self._compute(plan, edit), edit)
         return inverse
 
@@ -145,6 +152,59 @@ class PlanDocument(QObject):
         self.plan, self.results = plan, results
         self.rows_changed.emit(Change(tuple(edits.structure(edit)), edit))
         self.changed.emit()
+
+    # -- price history (SPEC §11) ----------------------------------------------------------
+    def set_market(self, path: str | Path | None) -> None:
+        """Use the market file at ``path`` for blank Vol cells, and refresh from it now."""
+        self.market = Path(path) if path else None
+        self.refresh_history()
+
+    def refresh_history(self) -> bool:
+        """Re-read the plan's history snapshot from the market file.
+
+        Called after an import or a delete. Not an undo step: the snapshot follows the file,
+        as a recalculation follows the inputs.
+
+        Returns:
+            True when the snapshot changed (the views were told).
+        """
+        self._unknown_coins = set()
+        plan = self._with_history(self.plan, None)
+        if plan is self.plan:
+            return False
+        self.install(plan, self._compute_all(plan), edits.SetSettings(plan.settings))
+        return True
+
+    def _with_history(self, plan: Plan, edit: edits.Edit | None) -> Plan:
+        """``plan`` with the history its rows need.
+
+        Every coin on load, on a refresh and when the estimator or window changed; after other
+        edits only the coins new to the snapshot (and not already known to be missing).
+        """
+        if self.market is None:
+            return plan
+        from planner.market.history import plan_coins, with_history
+        from planner.market.store import MarketError
+
+        whole = edit is None or _estimate(plan) != _estimate(self.plan)
+        if not whole and not _adds_symbols(edit):
+            return plan
+        coins = None
+        if whole:
+            self._unknown_coins = set()
+        else:
+            known = {f.symbol for f in plan.history} | self._unknown_coins
+            coins = plan_coins(plan) - known
+            if not coins:
+                return plan
+        try:
+            new = with_history(plan, self.market, coins=coins)
+        except MarketError as exc:
+            log_error(f"market file {self.market}", exc)
+            return plan
+        looked = plan_coins(plan) if coins is None else coins
+        self._unknown_coins |= looked - {f.symbol for f in new.history}
+        return new
 
     # -- engine ----------------------------------------------------------------------------
     def _compute(self, plan: Plan, edit: edits.Edit) -> Results:
@@ -159,6 +219,22 @@ class PlanDocument(QObject):
         from planner import compute
 
         return compute(plan)
+
+
+def _estimate(plan: Plan) -> tuple[str, float]:
+    """What the history σ depends on in the settings."""
+    return plan.settings.vol_estimator, plan.settings.vol_window_days
+
+
+def _adds_symbols(edit: edits.Edit | None) -> bool:
+    """True when ``edit`` may bring a symbol the plan did not have (typed, pasted, inserted)."""
+    if isinstance(edit, edits.SetCells):
+        return "symbol" in edit.keys
+    if isinstance(edit, edits.InsertRows):
+        return True
+    if isinstance(edit, edits.Batch):
+        return any(_adds_symbols(e) for e in edit.edits)
+    return False
 
 
 def log_error(where: str, exc: BaseException) -> None:

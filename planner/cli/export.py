@@ -32,11 +32,15 @@ def run(args: argparse.Namespace) -> int:
     from planner import PlanError
     from planner.cli import fail, load_checked
     from planner.io import save_plan
+    from planner.parse import missing_cells
 
     if Path(args.output).suffix.lower() != ".xlsx":
         return fail(f"{args.output}: the output must be an .xlsx workbook")
     try:
         plan, results = load_checked(args.plan, args.market)
+        drafts = missing_cells(plan)
+        if drafts:
+            raise PlanError(drafts)
     except PlanError as exc:
         return fail(f"{args.plan}:\n{exc}")
     try:

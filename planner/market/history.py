@@ -177,8 +177,15 @@ def load_candles(store_path: str | os.PathLike[str], symbol: str,
         return store.candles(series, interval or store.intervals(series)[0])
 
 
+def plan_coins(plan: Plan) -> set[str]:
+    """The base coins of the plan's symbols (``BTCUSDT``, ``btc-perp`` → ``BTC``)."""
+    symbols = plan.trades["symbol"].to_numpy(dtype=object)
+    return {base_symbol(s) for s in set(symbols.tolist())} - {""}
+
+
 def plan_history(plan: Plan, store_path: str | os.PathLike[str],
-                 interval: str | None = None) -> tuple[SymbolFacts, ...]:
+                 interval: str | None = None,
+                 coins: Iterable[str] | None = None) -> tuple[SymbolFacts, ...]:
     """The plan's history snapshot, refreshed from the market file (SPEC §11).
 
     One :class:`~planner.model.SymbolFacts` per base coin of the plan's symbols, by the plan's
@@ -190,6 +197,8 @@ def plan_history(plan: Plan, store_path: str | os.PathLike[str],
         plan: The plan (its symbols, settings and current snapshot).
         store_path: The market file; a missing file leaves the snapshot as it is.
         interval: Candle interval to use (``None``: the shortest stored per series).
+        coins: Look up only these base coins (the rest of the snapshot stays as it is);
+            ``None``: every coin of the plan.
 
     Returns:
         The snapshot, sorted by symbol.
@@ -200,7 +209,9 @@ def plan_history(plan: Plan, store_path: str | os.PathLike[str],
     kept = {f.symbol: f for f in plan.history}
     if not os.path.exists(store_path):
         return plan.history
-    bases = sorted({base_symbol(s) for s in plan.trades["symbol"].to_numpy(dtype=object)} - {""})
+    bases = sorted(plan_coins(plan) if coins is None else set(coins))
+    if not bases:
+        return plan.history
     s = plan.settings
     found = history_for(store_path, bases, interval, s.vol_estimator, s.vol_window_days)
     for base, h in found.items():
@@ -211,9 +222,9 @@ def plan_history(plan: Plan, store_path: str | os.PathLike[str],
 
 
 def with_history(plan: Plan, store_path: str | os.PathLike[str],
-                 interval: str | None = None) -> Plan:
+                 interval: str | None = None, coins: Iterable[str] | None = None) -> Plan:
     """``plan`` with its history snapshot refreshed from the market file (see above)."""
-    facts = plan_history(plan, store_path, interval)
+    facts = plan_history(plan, store_path, interval, coins)
     return plan if facts == plan.history else plan.with_changes(history=facts)
 
 

@@ -20,6 +20,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from planner.errors import PlanError
 from planner.parse import incomplete_rows, typed_cells
+from planner.schema import BY_KEY
 from ui.document import Change, PlanDocument
 from ui.grid import roles as R
 from ui.grid.columns import GRID_COLUMNS, KEYS, header_lines, header_tooltip
@@ -27,6 +28,10 @@ from ui.grid.diff import changed_rectangles, survivors
 from ui.grid.order import Filters, Sort, positions, runs, view_order
 
 _Index = QModelIndex | QPersistentModelIndex
+_VOL = KEYS.index("volatility_pct")
+_VOL_HEADER = BY_KEY["volatility_pct"].header
+_VOL_HELP = (_VOL_HEADER + " is blank and there is no price history for {coin}: type a daily σ "
+             "or import its candles (Plan → Market data…)")
 _NOT_EDITABLE = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _NOT_EDITABLE | Qt.ItemFlag.ItemIsEditable
 
@@ -64,7 +69,13 @@ class PlanTableModel(QAbstractTableModel):
         rows = doc.results.rows
         self._cols: list[np.ndarray] = [rows[k].to_numpy() for k in KEYS]
         self._n = len(rows)
-        self._incomplete = incomplete_rows(doc.plan.trades)
+        # σ from history (SPEC §11): the Vol cell stays blank; the grid shows the history σ
+        self._vol_used = rows["vol_used_pct"].to_numpy(dtype=float)
+        self._vol_source = rows["vol_source"].to_numpy(dtype=object)
+        self._no_sigma = self._vol_source == ""
+        self._filled = np.isnan(self._cols[_VOL].astype(float)) & ~self._no_sigma
+        self._coins = rows["coin"].to_numpy(dtype=object)
+        self._incomplete = incomplete_rows(doc.plan.trades) | self._no_sigma
 
     def _set_order_raw(self, order: np.ndarray) -> None:
         self._order = order
@@ -158,9 +169,12 @@ class PlanTableModel(QAbstractTableModel):
             bg = R.ALERT_BG
         elif self._missing(r, column):
             bg = R.MISSING_BG
+        elif column == _VOL and self._filled[r]:
+            bg = R.HISTORY_BG
         else:
             bg = None if g.editable else R.OUTPUT_BG
-        fg: Any = R.ALERT_FG if alerted else None
+        fg: Any = R.ALERT_FG if alerted else R.HISTORY_FG if column == _VOL and \
+            self._filled[r] else None
         if fg is None and g.loss_red and self._cols[column][r] < 0:
             fg = R.LOSS_FG
         return self._display(r, column), bg, fg, g.align
@@ -170,6 +184,8 @@ class PlanTableModel(QAbstractTableModel):
         g = GRID_COLUMNS[c]
         if not g.editable and self._incomplete[r]:
             return ""
+        if c == _VOL and self._filled[r]:
+            return g.fmt(self._vol_used[r])
         return g.fmt(self._cols[c][r])
 
     def _raw(self, r: int, c: int) -> Any:
@@ -196,6 +212,8 @@ class PlanTableModel(QAbstractTableModel):
     def _missing(self, r: int, c: int) -> bool:
         if not self._incomplete[r]:
             return False
+        if c == _VOL:  # blank Vol is fine when the coin has history, and said once per coin
+            return bool(self._no_sigma[r]) and self._coins[r] != ""
         return GRID_COLUMNS[c].col.required and self._raw(r, c) in (None, "")
 
     def _background(self, r: int, c: int) -> Any:
@@ -203,10 +221,14 @@ class PlanTableModel(QAbstractTableModel):
             return R.ALERT_BG
         if self._missing(r, c):
             return R.MISSING_BG
+        if c == _VOL and self._filled[r]:
+            return R.HISTORY_BG
         return None if GRID_COLUMNS[c].editable else R.OUTPUT_BG
 
     def _foreground(self, r: int, c: int) -> Any:
         g = GRID_COLUMNS[c]
+        if c == _VOL and self._filled[r]:
+            return R.HISTORY_FG
         if g.alerts and self._alerted(r, c):
             return R.ALERT_FG
         if g.loss_red and self._cols[c][r] < 0:
@@ -221,7 +243,11 @@ class PlanTableModel(QAbstractTableModel):
         if (r, c) in self._refused:
             lines.insert(0, f"Refused: {self._refused[(r, c)]}")
         if self._missing(r, c):
-            lines.append(f"{GRID_COLUMNS[c].col.header} is required: type a value")
+            lines.append(_VOL_HELP.format(coin=self._coins[r]) if c == _VOL else
+                         f"{GRID_COLUMNS[c].col.header} is required: type a value")
+        elif c == _VOL and self._filled[r]:
+            lines.append(f"σ from price history: {self._vol_source[r]}\n"
+                         "Type a value to override it; clear the cell to go back to history.")
         return "\n".join(lines) or None
 
     # -- view order ------------------------------------------------------------------------
@@ -278,6 +304,7 @@ class PlanTableModel(QAbstractTableModel):
 
     def _on_rows_changed(self, change: Change) -> None:
         old_cols, old_incomplete, old_n = self._cols, self._incomplete, self._n
+        old_vol = self._vol_state()
         if len(change.steps) > 1:
             self._on_reset()
             return
@@ -298,6 +325,16 @@ class PlanTableModel(QAbstractTableModel):
                 old_cols, self._cols, old_idx, new_idx, self._pos, skip,
                 old_incomplete, self._incomplete):
             self.dataChanged.emit(self.index(top, c0), self.index(bottom, c1))
+        new_vol = self._vol_state()
+        if old_idx is not None and new_idx is not None:
+            old_vol, new_vol = old_vol[old_idx], new_vol[new_idx]
+        if self.rowCount() and not np.array_equal(old_vol, new_vol, equal_nan=True):
+            # history σ shown in blank Vol cells changed (a refresh, a new symbol …)
+            self.dataChanged.emit(self.index(0, _VOL), self.index(self.rowCount() - 1, _VOL))
+
+    def _vol_state(self) -> np.ndarray:
+        """Per plan row what a blank Vol cell shows: the history σ, −1 (none: a draft), NaN."""
+        return np.where(self._filled, self._vol_used, np.where(self._no_sigma, -1.0, np.nan))
 
     def _remove(self, rows: np.ndarray) -> None:
         shown = np.sort(self._pos[rows][self._pos[rows] >= 0])

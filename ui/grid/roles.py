@@ -43,6 +43,9 @@ ALERT_BG = QBrush(QColor("#fbd5d3"))
 ALERT_FG = QBrush(QColor("#8a1111"))
 #: Background of a required input left blank (a row still being filled in).
 MISSING_BG = QBrush(QColor("#fff3c4"))
+#: Background and text of a blank Vol cell filled from price history (SPEC §11).
+HISTORY_BG = QBrush(QColor("#e3effd"))
+HISTORY_FG = QBrush(QColor("#3b5b85"))
 #: Text of a loss (negative USD amounts).
 LOSS_FG = QBrush(QColor("#a31515"))
 #: Header text of computed columns.

@@ -2,7 +2,8 @@
 
 ``install(window)`` (listed in :data:`ui.extensions.EXTENSIONS`) uses only the window's public
 API (``document``, ``add_tab()``, ``plan_menu``). The market file is
-``$TRADE_PLANNER_MARKET``, else ``market.sqlite3`` beside the journal.
+``$TRADE_PLANNER_MARKET``, else ``market.sqlite3`` beside the journal. The document reads
+σ for blank Vol cells from it (on open, after an import or delete, when the estimator changes).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ def install(window: Any) -> None:
     from ui.market.stress_tab import StressTab
 
     path = market_path()
+    window.document.set_market(path)          # blank Vol cells take σ from this file
     tab = StressTab(window.document, path, window)
     window.add_tab(tab, "Stress")
     window.plan_menu.addSeparator()
@@ -29,5 +31,6 @@ def open_dialog(window: Any, path: Any) -> Any:
     from ui.market.dialog import MarketDialog
 
     dialog = MarketDialog(path, window)
+    dialog.stored.connect(window.document.refresh_history)
     dialog.exec()
     return dialog

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,7 +30,14 @@ from ui.market.models import SeriesModel
 
 
 class MarketDialog(QDialog):
-    """List, import and delete market data in the file at ``path``."""
+    """List, import and delete market data in the file at ``path``.
+
+    Signals:
+        stored(): The file changed (an import or a delete went through): plans that take σ
+            from it refresh their history.
+    """
+
+    stored = Signal()
 
     def __init__(self, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,6 +122,7 @@ class MarketDialog(QDialog):
         finally:
             self.progress.setVisible(False)
         self.refresh()
+        self.stored.emit()
         return self._say("; ".join(f"{r.file_name}: {r.added} added, {r.skipped} already "
                                    "stored" for r in done))
 
@@ -141,5 +150,6 @@ class MarketDialog(QDialog):
             self._say(str(exc))
             return 0
         self.refresh()
+        self.stored.emit()
         self._say(f"Deleted {n:,} rows of {symbol} {interval or 'funding'}.")
         return n
