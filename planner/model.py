@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 #: Liquidation formula families (SPEC §2, §10); the position in this tuple is the engine's code.
 FORMULAS = ("binance", "bybit", "okx")
-TAIL_MODELS = ("student-t", "normal")
+TAIL_MODELS = ("student-t", "normal", "empirical")
 #: Volatility estimators of price history (SPEC §11; :mod:`planner.market.estimators`).
 VOL_ESTIMATORS = ("close-to-close", "parkinson", "garman-klass", "yang-zhang", "ewma", "atr")
 SCENARIO_NAMES = ("normal", "stressed", "tail")
@@ -37,7 +37,8 @@ class Settings:
         basis_alert_pct: Alert when |entry vs index basis| reaches this, %.
         default_venue: Venue profile for rows that name none.
         tail_model: Law of returns for the touch probabilities: ``student-t`` (fat tails,
-            the default) or ``normal`` (the Gaussian first-passage formula). SPEC §9.
+            the default), ``normal`` (the Gaussian first-passage formula) or ``empirical``
+            (the coin's own history where it has enough, else Student-t). SPEC §9.
         tail_dof: Degrees of freedom ν of the Student-t law, a whole number 3–30.
         vol_estimator: Estimator of the σ a row with a blank Vol cell takes from price history
             (SPEC §11): one of :data:`VOL_ESTIMATORS`.
@@ -243,6 +244,10 @@ GENERIC_VENUE = VenueProfile(
 )
 
 
+#: Largest empirical tail table kept per coin and side (quantiles of the windows' excursions).
+TAIL_TABLE_SIZE = 1000
+
+
 @dataclass(frozen=True)
 class SymbolFacts:
     """What the trader's price and funding history says about one base coin (SPEC §11).
@@ -260,6 +265,12 @@ class SymbolFacts:
         funding_p99_pct: 99th percentile, % per 8 h.
         funding_p05_pct: 5th percentile (what a short pays in a stress), % per 8 h.
         funding_p01_pct: 1st percentile, % per 8 h.
+        tail_source: What the empirical tails were measured on (``BTCUSDT 1h, 412 windows of
+            24 h``); "" when there is no table (too little history, or not asked for).
+        tail_down: Adverse excursions down of the historical windows of the plan's horizon,
+            in units of each window's trailing daily σ, sorted ascending (SPEC §9; at most
+            :data:`TAIL_TABLE_SIZE` values, quantiles of the full set).
+        tail_up: The same for excursions up.
     """
 
     symbol: str
@@ -270,6 +281,14 @@ class SymbolFacts:
     funding_p99_pct: float = float("nan")
     funding_p05_pct: float = float("nan")
     funding_p01_pct: float = float("nan")
+    tail_source: str = ""
+    tail_down: tuple[float, ...] = ()
+    tail_up: tuple[float, ...] = ()
+
+    @property
+    def has_tails(self) -> bool:
+        """True when the facts carry an empirical tail table on both sides."""
+        return bool(self.tail_down) and bool(self.tail_up)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, SymbolFacts):

@@ -230,6 +230,10 @@ OUTPUTS: tuple[Column, ...] = (
     _out("vol_source", "Vol source", "sizing", "text",
          "Where σ came from: typed, or the history it was estimated on "
          "(BTCUSDT 1h 30d yang-zhang); blank = none (a draft row).", dtype="text"),
+    _out("tail_used", "Tail law", "sizing", "text",
+         "The law of this row's touch probabilities (P(liq), P(stop)): normal, student-t, or "
+         "empirical with the history it was measured on; under tail_model = empirical a coin "
+         "with too little history falls back to Student-t and says so.", dtype="text"),
     _out("stop_pct_used", "Stop % used", "sizing", "pct",
          "Stop distance used: Stop % or stop_sigma × σ.", unit="%"),
     _out("loss_frac", "Loss at stop", "sizing", "frac",

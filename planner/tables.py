@@ -50,7 +50,8 @@ SETTINGS_META: dict[str, tuple[str, float | None, bool, float | None, str]] = {
     "basis_alert_pct": ("%", 0.0, False, 10_000.0,
                         "Alert when |entry vs index basis| reaches this"),
     "default_venue": ("", None, False, None, "Venue profile for rows that name none"),
-    "tail_model": ("", None, False, None, "Touch probabilities: student-t (fat tails) or normal"),
+    "tail_model": ("", None, False, None, "Touch probabilities: student-t (fat tails), normal, "
+                   "or empirical (the coin's price history; Student-t without enough)"),
     "tail_dof": ("ν", 3.0, False, 30.0, "Degrees of freedom of the Student-t law (whole, 3–30)"),
     "vol_estimator": ("", None, False, None,
                       "σ from price history for blank Vol cells: " + ", ".join(VOL_ESTIMATORS)),
@@ -140,8 +141,8 @@ def _tail_model(value: Any, sheet: str, row: int) -> str:
     text = str(value or "").strip().lower().replace("_", "-").replace(" ", "-")
     text = {"t": "student-t", "studentt": "student-t", "gaussian": "normal"}.get(text, text)
     if text not in TAIL_MODELS:
-        raise PlanError(CellIssue(sheet, row, "value", f"tail_model must be student-t or normal, "
-                                                       f"got {value!r}"))
+        raise PlanError(CellIssue(sheet, row, "value", "tail_model must be student-t, normal "
+                                                       f"or empirical, got {value!r}"))
     return text
 
 
@@ -342,8 +343,8 @@ def venue_rows(venues: Sequence[VenueProfile]) -> list[list[Any]]:
 
 #: Columns of the workbook's ``History`` sheet (one row per base coin, SPEC §11).
 HISTORY_HEADER = ("symbol", "series", "sigma_pct", "source", "funding_p95_pct",
-                  "funding_p99_pct", "funding_p05_pct", "funding_p01_pct")
-_HISTORY_FUNDING = HISTORY_HEADER[4:]
+                  "funding_p99_pct", "funding_p05_pct", "funding_p01_pct", "tail_source")
+_HISTORY_FUNDING = HISTORY_HEADER[4:8]
 #: Largest |funding rate| the History sheet accepts, % per 8 h (a typo, not a market).
 MAX_FUNDING_PCT = 100.0
 
@@ -394,7 +395,7 @@ def _facts(row: int, cells: Mapping[str, Any], sheet: str) -> SymbolFacts:
             nums[key] = _number(v, sheet, row, key, 0.0, True, 1000.0)
         else:
             nums[key] = _number(v, sheet, row, key, -MAX_FUNDING_PCT, False, MAX_FUNDING_PCT)
-    texts = {k: str(cells.get(k) or "").strip() for k in ("series", "source")}
+    texts = {k: str(cells.get(k) or "").strip() for k in ("series", "source", "tail_source")}
     for k, t in texts.items():
         if len(t) > 200:
             raise PlanError(CellIssue(sheet, row, k, f"{k} is {len(t):,} characters long "
@@ -402,4 +403,5 @@ def _facts(row: int, cells: Mapping[str, Any], sheet: str) -> SymbolFacts:
     if math.isfinite(nums["sigma_pct"]) and not texts["source"]:
         texts["source"] = f"{texts['series'] or symbol} history"
     return SymbolFacts(symbol, texts["series"], nums["sigma_pct"], texts["source"],
-                       *(nums[k] for k in _HISTORY_FUNDING))
+                       nums["funding_p95_pct"], nums["funding_p99_pct"], nums["funding_p05_pct"],
+                       nums["funding_p01_pct"], texts["tail_source"])

@@ -148,7 +148,7 @@ def test_a_new_file_and_a_workbook_without_other_sheets_keep_nothing(tmp_path):
     path = tmp_path / "plan.xlsx"
     save_plan(sample_plan(), path)
     save_plan(sample_plan(), path)
-    assert load_workbook(path).sheetnames == list(PLANNER_SHEETS[:7])
+    assert load_workbook(path).sheetnames == list(PLANNER_SHEETS[:8])
 
 
 def test_a_foreign_workbook_keeps_all_its_sheets_beside_the_plan(tmp_path):

@@ -144,23 +144,33 @@ def generated_plan(seed: int, n: int = 40) -> Plan:
 
 def history_plan(seed: int) -> Plan:
     """A generated plan whose BTC, ETH and SOL rows leave σ blank for the History sheet, with
-    funding percentiles in the stresses, a funding-only coin and a wildcard coin that must
-    match nothing."""
+    funding percentiles in the stresses, empirical tail tables (BTC, SOL; ETH falls back to
+    Student-t), a funding-only coin and a wildcard coin whose table must match nothing."""
     from planner.model import SymbolFacts, base_symbol
 
     plan = generated_plan(seed)
+    rng = np.random.default_rng(seed)
+
+    def table(n):
+        # 12 significant digits, as snapshots keep (LibreOffice saves 15 of a double's 17)
+        return tuple(float(f"{v:.12g}") for v in np.sort(np.abs(rng.standard_t(3, n))))
+
     facts = (SymbolFacts("BTC", "BTCUSDT", 2.75, "BTCUSDT 1h 30d yang-zhang", 0.03, 0.11, -0.02,
-                         -0.07),
+                         -0.07, "BTCUSDT 1h, 90 windows of 36 h", table(700), table(450)),
              SymbolFacts("ETH", "ETHUSDT", 3.4, "ETHUSDT 1m 7d parkinson", 0.5, 0.9, 0.001,
                          -0.4),
-             SymbolFacts("SOL", "SOLUSDT", 5.125, "SOLUSDT 1h 30d ewma"),
+             SymbolFacts("SOL", "SOLUSDT", 5.125, "SOLUSDT 1h 30d ewma",
+                         tail_source="SOLUSDT 1h, 40 windows of 36 h", tail_down=table(60),
+                         tail_up=table(1000)),
              SymbolFacts("DOGE", "DOGEUSDT", math.nan, "", 0.02, 0.05, -0.01, -0.03),
-             SymbolFacts("B*", "", 40.0, "a wildcard typed by hand"))
+             SymbolFacts("B*", "", 40.0, "a wildcard typed by hand",
+                         tail_source="by hand", tail_down=(0.0, 0.0), tail_up=(0.0,)))
     trades = plan.trades.copy()
     coins = trades["symbol"].map(base_symbol)
     blank = coins.isin(["BTC", "ETH", "SOL"]).to_numpy() & (np.arange(len(trades)) % 3 != 0)
     trades.loc[blank, "volatility_pct"] = np.nan
-    settings = plan.settings.with_changes(funding_from_history=True, vol_estimator="parkinson")
+    settings = plan.settings.with_changes(funding_from_history=True, vol_estimator="parkinson",
+                                          tail_model="empirical")
     return plan.with_changes(trades=trades, history=facts, settings=settings)
 
 
@@ -335,3 +345,13 @@ def test_the_history_plan_really_leaves_sigma_blank_and_fills_it(workbooks):
     sources = {got.cell(r + 2, col["Vol source"]).value for r in np.flatnonzero(blank)}
     assert sources <= {"BTCUSDT 1h 30d yang-zhang", "ETHUSDT 1m 7d parkinson",
                        "SOLUSDT 1h 30d ewma"} and len(sources) >= 2
+
+
+def test_libreoffice_takes_the_empirical_odds_from_the_tails_sheet(workbooks):
+    plan, _, converted = workbooks["history"]
+    got = load_workbook(converted, data_only=True)["Plan"]
+    col = {c.value: c.column for c in got[1]}
+    laws = [got.cell(r + 2, col["Tail law"]).value for r in range(len(plan.trades))]
+    assert any(str(v).startswith("empirical: BTCUSDT") for v in laws)
+    assert any(str(v).startswith("empirical: SOLUSDT") for v in laws)
+    assert "student-t: too little history for ETH" in laws

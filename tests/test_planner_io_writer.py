@@ -37,8 +37,8 @@ def _header_index(ws) -> dict[str, int]:
 def test_the_export_has_every_sheet_and_no_journal_sheet_without_journal(exported):
     _, _, path = exported
     wb = load_workbook(path, read_only=True)
-    assert wb.sheetnames == ["Plan", "Settings", "Scenarios", "Venues", "History", "Buckets",
-                             "Cross"]
+    assert wb.sheetnames == ["Plan", "Settings", "Scenarios", "Venues", "History", "Tails",
+                             "Buckets", "Cross"]
 
 
 def test_every_output_cell_is_a_formula_that_carries_the_engines_value(exported):

@@ -142,3 +142,22 @@ def test_a_broken_market_file_keeps_the_plan_and_says_so(qapp, tmp_path, capsys)
     d = PlanDocument(_plan(), name="x")
     d.set_market(bad)
     assert d.plan.history == () and "market file" in capsys.readouterr().err
+
+
+def test_choosing_empirical_tails_reads_the_tables_and_a_horizon_change_rereads(qapp, tmp_path):
+    path = tmp_path / "long.sqlite3"
+    with MarketStore(path) as s:
+        store_files(s, [read_file(write_kline(tmp_path, candles(24 * 100, seed=4)))])
+    d = PlanDocument(_plan(), name="tails")
+    d.set_market(path)
+    assert not d.plan.history[0].has_tails                     # student-t: no table kept
+    d.apply(settings_edit(d.plan, "tail_model", "empirical"), "tails")
+    facts = d.plan.history[0]
+    assert facts.has_tails and facts.tail_source.endswith("of 24 h")
+    assert d.results.rows["tail_used"].iat[0] == "empirical: " + facts.tail_source
+    d.apply(settings_edit(d.plan, "horizon_hours", "48"), "horizon")
+    assert d.plan.history[0].tail_source.endswith("of 48 h")
+    d.undo_stack.undo()
+    d.undo_stack.undo()
+    assert not d.plan.history[0].has_tails
+    assert d.results.rows["tail_used"].iat[0] == "student-t"

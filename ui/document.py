@@ -178,8 +178,9 @@ class PlanDocument(QObject):
     def _with_history(self, plan: Plan, edit: edits.Edit | None) -> Plan:
         """``plan`` with the history its rows need.
 
-        Every coin on load, on a refresh and when the estimator or window changed; after other
-        edits only the coins new to the snapshot (and not already known to be missing).
+        Every coin on load, on a refresh and when the estimator, window, tail model or (under
+        ``empirical``, whose tables are per horizon) the horizon changed; after other edits only
+        the coins new to the snapshot (and not already known to be missing).
         """
         if self.market is None:
             return plan
@@ -221,9 +222,11 @@ class PlanDocument(QObject):
         return compute(plan)
 
 
-def _estimate(plan: Plan) -> tuple[str, float]:
-    """What the history σ depends on in the settings."""
-    return plan.settings.vol_estimator, plan.settings.vol_window_days
+def _estimate(plan: Plan) -> tuple[str, float, str, float | None]:
+    """What the history snapshot depends on in the settings (σ, and the tail tables)."""
+    s = plan.settings
+    horizon = s.horizon_hours if s.tail_model == "empirical" else None
+    return s.vol_estimator, s.vol_window_days, s.tail_model, horizon
 
 
 def _adds_symbols(edit: edits.Edit | None) -> bool:

@@ -12,7 +12,7 @@ import pandas as pd
 from planner.engine.blocks import OutputBlocks
 from planner.engine.chunks import row_slices, run_chunks
 from planner.engine.cross import CrossArrays, cross_sums, cross_table
-from planner.engine.history import resolved
+from planner.engine.history import Resolved, resolved
 from planner.engine.inputs import (
     RowArrays,
     VenueArrays,
@@ -144,10 +144,14 @@ def output_columns(plan: Plan, p: _Prepared, heat_over: bool) -> dict[str, np.nd
     return out
 
 
-def vol_columns(cols: Mapping[str, np.ndarray], source: np.ndarray,
+def vol_columns(cols: Mapping[str, np.ndarray], res: Resolved, rows: Any,
                 a: RowArrays) -> dict[str, np.ndarray]:
-    """``coin``, ``vol_used_pct`` (the resolved σ, %) and ``vol_source`` of some rows."""
-    return {"coin": a.coin, "vol_used_pct": cols["volatility_pct"], "vol_source": source}
+    """``coin``, ``vol_used_pct`` (σ as used, %), ``vol_source`` and ``tail_used`` of rows.
+
+    ``rows`` is a slice or an index array of the plan's rows.
+    """
+    return {"coin": a.coin, "vol_used_pct": cols["volatility_pct"],
+            "vol_source": res.source[rows], "tail_used": res.tail_used[rows]}
 
 
 def alert_count(columns: Any) -> np.ndarray:
@@ -174,7 +178,7 @@ def compute(plan: Plan) -> Results:
         PlanError: A row names a venue profile the plan does not have.
     """
     res = resolved(plan)
-    trades, source = res.trades, res.source
+    trades = res.trades
     cols = input_columns(trades) | res.extra
     n, markets = len(plan.trades), markets_of(list(plan.venues.values()))
     blocks = OutputBlocks(n)
@@ -185,11 +189,11 @@ def compute(plan: Plan) -> Results:
 
     def work(rows: slice) -> None:
         part = {k: v[rows] for k, v in cols.items()}
-        a = row_arrays(part, plan.settings, markets)
+        a = row_arrays(part, plan.settings, markets, res.tails)
         venue_codes[rows] = a.venue_code
         if (a.venue_code >= 0).all():  # else refused below, once every chunk is done
             p = _evaluate(plan, a, markets)
-            out = output_columns(plan, p, heat_over) | vol_columns(part, source[rows], a)
+            out = output_columns(plan, p, heat_over) | vol_columns(part, res, rows, a)
             blocks.write(rows, out)
             cross.fill_own(rows, p.calcs, a, p.z)
             sums[rows.start] = (Partial.of(part | out), cross_sums(cross, rows))
@@ -235,11 +239,11 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
             or len(previous.rows) != len(plan.trades) or len(idx) * 4 > len(plan.trades)):
         return compute(plan)
     res = resolved(plan)
-    trades, source = res.trades, res.source
+    trades = res.trades
     part = plan.with_changes(trades=trades.iloc[idx].reset_index(drop=True))
     markets = markets_of(list(plan.venues.values()))
     part_cols = input_columns(part.trades) | {k: v[idx] for k, v in res.extra.items()}
-    a = row_arrays(part_cols, plan.settings, markets)
+    a = row_arrays(part_cols, plan.settings, markets, res.tails)
     codes = np.zeros(len(plan.trades), dtype=np.intp)
     codes[idx] = a.venue_code
     _check_venues(plan, codes)
@@ -248,7 +252,7 @@ def update(plan: Plan, previous: Results | None, changed_rows: Sequence[int]) ->
     old = previous.cache
     blocks = old.blocks.copy()
     old_rows = _partial_columns(previous.rows, blocks, idx)
-    new = output_columns(part, p, heat_over) | vol_columns(part_cols, source[idx], a)
+    new = output_columns(part, p, heat_over) | vol_columns(part_cols, res, idx, a)
     blocks.write(idx, new)
     ok = complete(trades)
     if heat_over != old.heat_over:

@@ -9,6 +9,10 @@ Funding (setting ``funding_from_history``): the stressed scenario pays the 95th 
 the coin's funding rate (a short the 5th: it pays when the rate is negative) and the tail
 scenario the 99th (1st) — or the planned rate when that costs more; rows whose coin has no
 funding history keep ``funding_mult``.
+
+Tails (setting ``tail_model = empirical``, SPEC §9): a row whose coin carries an empirical tail
+table takes its touch probabilities from it; the others use Student-t. ``tail_used`` says which
+per row.
 """
 
 from __future__ import annotations
@@ -19,10 +23,15 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from planner.engine.inputs import HIST_FUNDING
+from planner.engine.inputs import HIST_FUNDING, TAIL_CODE
 from planner.model import Plan, SymbolFacts, base_symbol
 
+#: Empirical tail tables, (down, up) sorted excursions in trailing σ, by table index.
+Tables = tuple[tuple[NDArray[np.float64], NDArray[np.float64]], ...]
 TYPED = "typed"
+#: ``tail_used`` prefixes (tail_model = empirical): a table of the coin's history, or none.
+EMPIRICAL = "empirical: "
+FALLBACK = "student-t: too little history for "
 #: Scenario -> the percentiles a long and a short pay in it (SymbolFacts fields).
 STRESS_PERCENTILES = {"stressed": ("funding_p95_pct", "funding_p05_pct"),
                       "tail": ("funding_p99_pct", "funding_p01_pct")}
@@ -37,12 +46,17 @@ class Resolved:
             ``volatility_pct`` holds the history σ (%) of blank cells.
         source: Per row ``typed``, the history's source label, or ``""`` (no σ: a draft).
         extra: Extra input columns for :func:`planner.engine.inputs.row_arrays`: per stress
-            scenario the funding rate from history, signed % per 8 h (NaN: none).
+            scenario the funding rate from history, signed % per 8 h (NaN: none), and
+            ``tail_code``, the row's index in ``tails`` (NaN: none).
+        tail_used: Per row the law of its touch probabilities (``tail_used`` column).
+        tails: The empirical tail tables (``tail_model = empirical``).
     """
 
     trades: pd.DataFrame
     source: NDArray[np.object_]
+    tail_used: NDArray[np.object_]
     extra: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    tails: Tables = ()
 
 
 def resolved(plan: Plan) -> Resolved:
@@ -50,31 +64,56 @@ def resolved(plan: Plan) -> Resolved:
     typed = plan.trades["volatility_pct"].to_numpy(dtype=float, na_value=np.nan)
     blank = np.isnan(typed)
     source = np.where(blank, "", TYPED).astype(object)
+    model = plan.settings.tail_model
+    used = np.full(len(typed), model, dtype=object)
     if not plan.history:
-        return Resolved(plan.trades, source)
-    codes, facts = _facts_per_symbol(plan)
+        if model == "empirical":
+            coins = [base_symbol(s) for s in plan.trades["symbol"].to_numpy(dtype=object)]
+            used = np.array([FALLBACK + c for c in coins], dtype=object)
+        return Resolved(plan.trades, source, used)
+    codes, facts, coins = _facts_per_symbol(plan)
     extra = _funding(plan, codes, facts) if plan.settings.funding_from_history else {}
-    if not blank.any():
-        return Resolved(plan.trades, source, extra)
+    tails: Tables = ()
+    if model == "empirical":
+        tail_code, used, tails = _tail_tables(codes, facts, coins)
+        extra[TAIL_CODE] = tail_code
+    trades = plan.trades
     sigma = _field(facts, "sigma_pct")[codes]
     fill = blank & (sigma > 0)
-    if not fill.any():
-        return Resolved(plan.trades, source, extra)
-    labels = np.array([f.source if f else "" for f in facts] + [""], dtype=object)
-    source[fill] = labels[codes][fill]
-    return Resolved(plan.trades.assign(volatility_pct=np.where(fill, sigma, typed)), source,
-                    extra)
+    if fill.any():
+        labels = np.array([f.source if f else "" for f in facts] + [""], dtype=object)
+        source[fill] = labels[codes][fill]
+        trades = trades.assign(volatility_pct=np.where(fill, sigma, typed))
+    return Resolved(trades, source, used, extra, tails)
 
 
-def _facts_per_symbol(plan: Plan) -> tuple[NDArray[np.intp], list[SymbolFacts | None]]:
-    """Per row the code of its symbol, and per code the facts of its base coin (or ``None``).
+def _tail_tables(codes: NDArray[np.intp], facts: list[SymbolFacts | None],
+                 coins: list[str]) -> tuple[NDArray[np.float64], NDArray[np.object_], Tables]:
+    """Per row the index of its coin's tail table (NaN: none) and its ``tail_used`` label."""
+    unique = list(dict.fromkeys(f for f in facts if f is not None and f.has_tails))
+    index = {f.symbol: i for i, f in enumerate(unique)}
+    per_code = np.array([index.get(f.symbol, np.nan) if f else np.nan for f in facts]
+                        + [np.nan], dtype=float)
+    labels = [EMPIRICAL + f.tail_source if f is not None and f.has_tails else FALLBACK + c
+              for f, c in zip(facts, coins, strict=True)]
+    used = np.array(labels + [FALLBACK], dtype=object)[codes]
+    tables = tuple((np.asarray(f.tail_down, dtype=float), np.asarray(f.tail_up, dtype=float))
+                   for f in unique)
+    return per_code[codes], used, tables
 
-    Code −1 (a blank symbol) reads the last entry of the per-code arrays built from the list.
+
+def _facts_per_symbol(plan: Plan
+                      ) -> tuple[NDArray[np.intp], list[SymbolFacts | None], list[str]]:
+    """Per row the code of its symbol; per code its base coin and that coin's facts.
+
+    Facts are ``None`` for a coin the history lacks. Code −1 (a blank symbol) reads the last
+    entry of the per-code arrays built from the lists.
     """
     by_base = {f.symbol: f for f in plan.history}
     symbols = pd.Series(plan.trades["symbol"].to_numpy(dtype=object), dtype=object).fillna("")
     codes, uniques = pd.factorize(symbols)
-    return codes, [by_base.get(base_symbol(u)) for u in uniques]
+    coins = [base_symbol(u) for u in uniques]
+    return codes, [by_base.get(c) for c in coins], coins
 
 
 def _field(facts: list[SymbolFacts | None], name: str) -> NDArray[np.float64]:

@@ -17,6 +17,8 @@ from planner.schema import INPUTS
 F64 = NDArray[np.float64]
 #: Prefix of the extra columns (``hist_funding_stressed`` …) that carry history funding, %.
 HIST_FUNDING = "hist_funding_"
+#: The extra column that carries each row's empirical tail table index (NaN: none).
+TAIL_CODE = "tail_code"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,9 @@ class RowArrays:
         hist_funding: Scenario name -> the funding rate from history a stress pays per row,
             signed fraction per 8 h (NaN: none); empty unless ``funding_from_history``
             (:mod:`planner.engine.history`).
+        tail_code: Per row the index of its empirical tail table in ``tails`` (NaN: none);
+            ``None`` unless ``tail_model = empirical``.
+        tails: The empirical tail tables, ``(down, up)`` sorted excursions in trailing σ.
     """
 
     s: F64
@@ -68,6 +73,8 @@ class RowArrays:
     market_code: NDArray[np.intp]
     coin: NDArray[np.object_]
     hist_funding: Mapping[str, F64] = field(default_factory=dict)
+    tail_code: F64 | None = None
+    tails: Sequence[tuple[F64, F64]] = ()
 
 
 Columns = Mapping[str, NDArray[Any]]
@@ -104,10 +111,17 @@ def venue_codes(cols: Columns, settings: Settings, names: list[str]) -> NDArray[
     return lookup[codes]
 
 
-def row_arrays(cols: Columns, settings: Settings, markets: Markets) -> RowArrays:
+def row_arrays(cols: Columns, settings: Settings, markets: Markets,
+               tails: Sequence[tuple[F64, F64]] = ()) -> RowArrays:
     """The engine's arrays from the trades' input columns (see :func:`input_columns`).
 
     Works on all of the rows or a slice of them. Blank inputs take their defaults.
+
+    Args:
+        cols: Input columns, with the extra columns of :mod:`planner.engine.history`.
+        settings: The plan settings.
+        markets: The plan's markets.
+        tails: The empirical tail tables the ``tail_code`` column points into.
     """
     nan = float("nan")
     venue_code = venue_codes(cols, settings, list(markets.venue_names))
@@ -136,6 +150,8 @@ def row_arrays(cols: Columns, settings: Settings, markets: Markets) -> RowArrays
         coin=coin,
         hist_funding={k[len(HIST_FUNDING):]: cols[k] / 100.0 for k in cols
                       if k.startswith(HIST_FUNDING)},
+        tail_code=cols.get(TAIL_CODE),
+        tails=tails,
     )
 
 

@@ -12,6 +12,7 @@ The second term is evaluated in log space so it never overflows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
@@ -194,6 +195,34 @@ class Barrier:
             np.copyto(p, 0.0, where=self.missing)
         np.copyto(p, 1.0, where=self.at_spot)
         return np.clip(p, 0.0, 1.0, out=p)
+
+
+    def touch_empirical(self, p: NDArray[np.float64], sigma: NDArray[np.float64],
+                        code: NDArray[np.float64],
+                        tables: Sequence[tuple[NDArray[np.float64], NDArray[np.float64]]]
+                        ) -> NDArray[np.float64]:
+        """Empirical touch probability (SPEC §9) where a row has a tail table; ``p`` elsewhere.
+
+        The share of the table's historical windows whose excursion on the barrier's side, in
+        trailing daily σ, reached ``|b| / σ`` (σ: the row's daily σ in this scenario).
+
+        Args:
+            p: The fallback probabilities (Student-t), modified in place and returned.
+            sigma: Daily σ per row in the scenario, fraction.
+            code: Per row the index of its table in ``tables`` (NaN: none).
+            tables: ``(down, up)`` sorted excursions per table.
+        """
+        use = np.isfinite(code) & self.ok & (sigma > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            thr = -self.near / sigma
+        below = self.sign > 0
+        for k, (down, up) in enumerate(tables):
+            for side, table in ((below, down), (~below, up)):
+                rows = np.flatnonzero(use & (code == k) & side)
+                if len(rows):
+                    hit = np.searchsorted(table, thr[rows], "left")
+                    p[rows] = 1.0 - hit / len(table)
+        return p
 
 
 def touch_t(spot: Any, barrier: Any, daily_vol: Any, days: Any, dof: float = 3.0) -> Any:

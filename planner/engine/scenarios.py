@@ -137,11 +137,15 @@ def scenario_outputs(
         out[f"pnl_{n}_usd"] = calc.pnl
         out[f"liquidated_{n}"] = calc.liquidated
         out[f"recovery_{n}_pct"] = rec
-        if settings.tail_model == "student-t":
+        if settings.tail_model == "normal":
+            p_liq, p_stop = to_liq.touch_within(horizon), to_stop.touch_within(horizon)
+        else:  # student-t, and empirical's fallback
             p_liq = to_liq.touch_t(horizon, settings.tail_dof)
             p_stop = to_stop.touch_t(horizon, settings.tail_dof)
-        else:
-            p_liq, p_stop = to_liq.touch_within(horizon), to_stop.touch_within(horizon)
+        if a.tail_code is not None and a.tails:  # tail_model = empirical (SPEC §9)
+            sigma = a.sigma * calc.scenario.vol_mult
+            to_liq.touch_empirical(p_liq, sigma, a.tail_code, a.tails)
+            to_stop.touch_empirical(p_stop, sigma, a.tail_code, a.tails)
         # Liquidated at entry (SPEC §10): both are certain, whatever the stop.
         np.copyto(p_liq, 1.0, where=z.at_entry)  # fresh arrays: set in place
         np.copyto(p_stop, 1.0, where=z.at_entry)

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from planner.engine.history import STRESS_PERCENTILES
-from planner.io.names import TOTAL_HEAT, history_name, scenario_name
+from planner.engine.history import EMPIRICAL, FALLBACK, STRESS_PERCENTILES
+from planner.io.names import TAILS_DATA, TAILS_HEAD, TOTAL_HEAT, history_name, scenario_name
 from planner.model import QUOTE_SUFFIXES, SCENARIO_NAMES, SYMBOL_SEPARATORS, VenueProfile
 from planner.schema import ALERTS, OUTPUT_KEYS
 
@@ -132,6 +132,7 @@ def _sizing(x: PlanExpr) -> dict[str, str]:
         "vol_used_pct": f"IF(ISNUMBER({vol}),{vol},{sigma})",
         "vol_source": f'IF(ISNUMBER({vol}),"typed",IF(ISNUMBER({x.hist("sigma_pct")}),'
                       f'{x.hist("source")},""))',
+        "tail_used": tail_used(x),
         "risk_usd": f"Capital*{c('risk_pct')}/100",
         "risk_used_usd": f"{x.N}*{loss}+2*{c('gas_usd')}",
         "coin": base_symbol(c("symbol")),
@@ -190,7 +191,9 @@ def touch(x: PlanExpr, barrier: str, vol_mult: str) -> str:
     """Touch probability of ``barrier`` within the horizon (SPEC §5, §9).
 
     ``TailModel`` chooses: ``normal`` is the zero-drift first passage below; ``student-t`` is
-    ``2·T.DIST(−|b|/v·√(ν/(ν−2)), ν)`` with ``ν = TailDof``.
+    ``2·T.DIST(−|b|/v·√(ν/(ν−2)), ν)`` with ``ν = TailDof``; ``empirical`` is the share of the
+    coin's Tails column on the barrier's side at or above ``|b|/(σ·vol_mult)`` where the coin
+    has one, else Student-t.
 
     With ``b = ln(barrier/E)``, ``v = σ·vol_mult·√T`` and ``h = v²/2`` this is
     ``Φ(k(b + h)/v) + (E/barrier)·Φ(k(b − h)/v)``, ``k = +1`` for a barrier below the entry and
@@ -203,8 +206,20 @@ def touch(x: PlanExpr, barrier: str, vol_mult: str) -> str:
     k = f"IF({b}<0,1,-1)"
     phi = "_xlfn.NORM.S.DIST({},TRUE)".format
     p = f"{phi(f'{k}*({b}+{half})/{vol}')}+({x.E}/{barrier})*{phi(f'{k}*({b}-{half})/{vol}')}"
-    fat = f"2*_xlfn.T.DIST(-ABS({b})/{vol}*SQRT(TailDof/(TailDof-2)),TailDof,TRUE)"
-    return f'IF(TailModel="normal",MIN(1,MAX(0,{p})),MIN(1,MAX(0,{fat})))'
+    fat = f"MIN(1,MAX(0,2*_xlfn.T.DIST(-ABS({b})/{vol}*SQRT(TailDof/(TailDof-2)),TailDof,TRUE)))"
+    col = f'MATCH({x.BASE}&IF({b}<0," down"," up"),{TAILS_HEAD},0)'
+    table = f"INDEX({TAILS_DATA},0,{col})"
+    share = (f'SUMPRODUCT(({table}<>"")*({table}>=ABS({b})/({x.SIG}*{vol_mult})))'
+             f"/COUNT({table})")
+    return (f'IF(TailModel="normal",MIN(1,MAX(0,{p})),'
+            f'IF(AND(TailModel="empirical",ISNUMBER({col})),{share},{fat}))')
+
+
+def tail_used(x: PlanExpr) -> str:
+    """The ``tail_used`` label: the model, or under ``empirical`` the table or the fallback."""
+    head = f'ISNUMBER(MATCH({x.BASE}&" down",{TAILS_HEAD},0))'
+    return (f'IF(TailModel<>"empirical",TailModel,IF({head},"{EMPIRICAL}"&'
+            f'{x.hist("tail_source")},"{FALLBACK}"&{x.c("coin")}))')
 
 
 

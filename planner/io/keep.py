@@ -43,8 +43,8 @@ from planner.io.safety import (
 from planner.io.xmlcopy import REL, SheetCopy, SheetEdits, local, outside_quotes, split
 
 #: Sheets the planner writes on every save; any other sheet is the user's and is kept.
-PLANNER_SHEETS = ("Plan", "Settings", "Scenarios", "Venues", "History", "Buckets", "Cross",
-                  "Journal")
+PLANNER_SHEETS = ("Plan", "Settings", "Scenarios", "Venues", "History", "Tails", "Buckets",
+                  "Cross", "Journal")
 _OWNED = frozenset(s.lower() for s in PLANNER_SHEETS)
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _LEGACY = re.compile(r'<legacyDrawing r:id="([^"]+)"')

@@ -5,6 +5,8 @@
 * Scenarios: ``NormalSigmaMove``, ``StressedMinMovePct``, ``TailGap`` …;
 * Venues (one range per column of the tier table): ``VenueName``, ``VenueMmrPct`` …;
 * History (one range per column): ``HistorySymbol``, ``HistorySigmaPct`` …;
+* Tails: ``TailsHead`` (the header row: ``BTC down``, ``BTC up`` …) and ``TailsData`` (the
+  tables under it);
 * Plan (one range per column): ``PlanNotionalUsd``, ``PlanPnlTailUsd`` …
 """
 
@@ -41,6 +43,9 @@ def plan_name(key: str) -> str:
     return "Plan" + camel(key)
 
 
+#: The Tails sheet's header row and its tables (SPEC §9, ``tail_model = empirical``).
+TAILS_HEAD = "TailsHead"
+TAILS_DATA = "TailsData"
 #: Cell holding the plan's heat (Σ risk %), used by the heat alert.
 TOTAL_HEAT = "TotalHeatPct"
 #: Distinct venue profile names, the source of the Venue drop-down.

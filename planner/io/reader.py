@@ -1,8 +1,9 @@
 """Read a plan workbook (.xlsx) into a :class:`~planner.model.Plan`.
 
 Sheets: ``Plan`` (required: a header row, one trade a row), ``Settings``, ``Scenarios``, ``Venues``
-(optional: defaults and the shipped venue profiles otherwise), ``History`` (optional: the price and
-funding facts per coin) and ``Journal`` (optional). Sheet names and headers are matched case- and
+(optional: defaults and the shipped venue profiles otherwise), ``History`` and ``Tails``
+(optional: the price and funding facts per coin, the empirical tail tables) and ``Journal``
+(optional). Sheet names and headers are matched case- and
 space-insensitively; columns may come in any order; a unit in brackets after a header is ignored;
 rows above the header (a title) and blank rows are skipped. Output columns in the file are ignored
 (the engine recomputes them); columns unknown to the schema are kept in ``Plan.extra`` and written
@@ -38,6 +39,7 @@ from planner.tables import (
     settings_from_rows,
     venues_from_rows,
 )
+from planner.tail_tables import with_tail_columns
 from planner.validate import type_trades
 from planner.venues import merge_venues, shipped_venues
 
@@ -84,7 +86,8 @@ def _read(book: Book) -> tuple[Plan, list[CellIssue]]:
     sheet = read_plan_sheet(book, title, venues)
     warnings = sheet.warnings
     plan = Plan(trades=sheet.trades, settings=settings, venues=venues, extra=sheet.extra,
-                journal=_journal(book, warnings), sheet_rows=sheet.rows, history=_history(book))
+                journal=_journal(book, warnings), sheet_rows=sheet.rows,
+                history=_tails(book, _history(book)))
     return (plan.with_changes(scenarios=scenarios) if scenarios else plan), warnings
 
 
@@ -162,6 +165,26 @@ def _history(book: Book) -> tuple[SymbolFacts, ...]:
         return ()
     rows, issues = _keyed(data)
     return tuple(_checked(lambda: history_from_rows(rows, data.title), issues))
+
+
+def _tails(book: Book, facts: tuple[SymbolFacts, ...]) -> tuple[SymbolFacts, ...]:
+    """The History facts with the Tails sheet's tables attached (SPEC §9)."""
+    data = _rows(book, "Tails")
+    if data is None or not data.rows:
+        return facts
+    (top, head), *body = data.rows
+    if top != 1:
+        raise PlanError(CellIssue(data.title, top, None, "row 1 must hold the headers "
+                                  "('BTC down', 'BTC up', …)"))
+    headed = {c for c, v in head.items() if str(v).strip()}
+    for row, cells in body:
+        stray = sorted(c for c, v in cells.items() if c not in headed and v not in (None, ""))
+        if stray:
+            raise PlanError(CellIssue(data.title, row, column_letters(stray[0]),
+                                      "a value in a column without a header"))
+    columns = [(column_letters(c), str(head[c]).strip(), [(r, cells.get(c)) for r, cells in body])
+               for c in sorted(headed)]
+    return with_tail_columns(facts, columns, data.title)
 
 
 def _settings(book: Book, venues: dict[str, Any]) -> Settings:

@@ -18,7 +18,6 @@ from planner.engine.portfolio import SUM_KEYS
 from planner.io.names import (
     TOTAL_HEAT,
     VENUE_LIST,
-    history_name,
     plan_name,
     scenario_name,
     setting_name,
@@ -30,10 +29,8 @@ from planner.io.sheetread import column_letters
 from planner.io.styles import SPARE_ROWS, header_format, table_frame, values_format
 from planner.model import FORMULAS, SCENARIO_NAMES, TAIL_MODELS, Plan
 from planner.tables import (
-    HISTORY_HEADER,
     SCENARIO_HEADER,
     VENUE_HEADER,
-    history_rows,
     scenario_rows,
     settings_rows,
     venue_rows,
@@ -42,7 +39,7 @@ from planner.tables import (
 GAP_TRUE = ('"yes"', '"y"', '"true"', '"1"', "TRUE", "1")
 
 
-def _table(formats: Formats, header: Sequence[str], rows: Sequence[Sequence[Any]],
+def table_block(formats: Formats, header: Sequence[str], rows: Sequence[Sequence[Any]],
            kinds: Sequence[str], top: int = 1) -> list[Block]:
     """A header row and one column of cells per header, from row tuples."""
     head = Block(top, 1, [Col(c, [h], "text", header_format(formats, "plain"))
@@ -57,7 +54,7 @@ def settings_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
     ws = wb.add_worksheet("Settings")
     rows = settings_rows(plan.settings)
     header = ("key", "value", "unit", "meaning")
-    spec = SheetSpec("Settings", ws, _table(formats, header, rows, ("text", "auto", "text",
+    spec = SheetSpec("Settings", ws, table_block(formats, header, rows, ("text", "auto", "text",
                                                                     "text")))
     for i, (key, *_rest) in enumerate(rows, start=2):
         wb.define_name(setting_name(key), f"=Settings!$B${i}")
@@ -82,7 +79,7 @@ def scenarios_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
     ws = wb.add_worksheet("Scenarios")
     rows = scenario_rows(plan.scenarios)
     kinds = ["text", *["number"] * (len(SCENARIO_HEADER) - 2), "text"]
-    spec = SheetSpec("Scenarios", ws, _table(formats, SCENARIO_HEADER, rows, kinds))
+    spec = SheetSpec("Scenarios", ws, table_block(formats, SCENARIO_HEADER, rows, kinds))
     gap_col = SCENARIO_HEADER.index("gap")
     for i, sc in enumerate(plan.scenarios, start=2):
         for j, field in enumerate(SCENARIO_HEADER[1:], start=1):
@@ -105,7 +102,7 @@ def venues_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
     rows = venue_rows(venues)
     kinds = ["number" if k not in ("name", "instrument", "formula", "as_of", "source")
              else "text" for k in VENUE_HEADER]
-    blocks = _table(formats, VENUE_HEADER, rows, kinds)
+    blocks = table_block(formats, VENUE_HEADER, rows, kinds)
     list_col, key_col = len(VENUE_HEADER) + 1, len(VENUE_HEADER) + 2
     plain = header_format(formats, "plain")
     blocks[0].columns += [Col(list_col, ["venue list"], "text", plain),
@@ -136,31 +133,6 @@ def venues_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
                        {"validate": "list", "source": list(FORMULAS)})
     table_frame(ws, VENUE_HEADER, len(rows), wide=[VENUE_HEADER.index("source")])
     return SheetSpec("Venues", ws, blocks)
-
-
-def history_sheet(wb: Any, formats: Formats, plan: Plan) -> SheetSpec:
-    """The plan's history snapshot: one row per base coin, each column a defined name.
-
-    The Plan formulas look a row's base coin up in ``HistorySymbol`` for the σ of a blank Vol
-    cell (``HistorySigmaPct``, ``HistorySource``) and, with ``funding_from_history``, the
-    funding percentiles (``HistoryFundingP95Pct`` …).
-    """
-    ws = wb.add_worksheet("History")
-    rows = history_rows(plan.history)
-    kinds = ["number" if k.endswith("_pct") else "text" for k in HISTORY_HEADER]
-    spec = SheetSpec("History", ws, _table(formats, HISTORY_HEADER, rows, kinds))
-    last = max(len(rows), 1) + 1 + SPARE_ROWS
-    for j, key in enumerate(HISTORY_HEADER):
-        letter = column_letters(j)
-        wb.define_name(history_name(key), f"=History!${letter}$2:${letter}${last}")
-    ws.write_comment(0, 0, "What your price and funding history says per coin, as of the last "
-                     "time the planner read its market file (Plan › Market data). symbol: the "
-                     "base coin (BTC). A Plan row with a blank Vol % takes sigma_pct (daily σ, "
-                     "%) and says so in Vol source; with funding_from_history = yes the "
-                     "stressed and tail scenarios pay the 95th / 99th percentile funding "
-                     "(% per 8 h; shorts the 5th / 1st).", {"x_scale": 2.6, "y_scale": 1.6})
-    table_frame(ws, HISTORY_HEADER, len(rows), wide=[HISTORY_HEADER.index("source")])
-    return spec
 
 
 def _key_column(index: int, rows: Sequence[Sequence[Any]]) -> Col:

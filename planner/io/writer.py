@@ -1,10 +1,10 @@
 """Write a plan workbook (.xlsx), atomically.
 
 Sheets: ``Plan`` (inputs as values, every output a live formula carrying its computed value),
-``Settings``, ``Scenarios``, ``Venues`` and ``History`` (inputs, with defined names the formulas
-use),
-``Buckets`` (live sums and plan totals), ``Cross`` (values, marked as such) and ``Journal`` when
-the plan carries a journal. Text a user typed is always written as text, never as a formula.
+``Settings``, ``Scenarios``, ``Venues``, ``History`` and ``Tails`` (inputs, with defined names
+the formulas use), ``Buckets`` (live sums and plan totals), ``Cross`` (values, marked as such)
+and ``Journal`` when the plan carries a journal. Text a user typed is always written as text,
+never as a formula.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 
 from planner.engine.core import Results
 from planner.errors import PlanError
+from planner.io.history_sheets import history_sheet, tails_sheet
 from planner.io.journal import journal_sheet
 from planner.io.names import plan_name
 from planner.io.package import Formats, new_workbook, write_package
@@ -24,7 +25,6 @@ from planner.io.plansheet import PlanLayout, plan_sheet
 from planner.io.sheets import (
     buckets_sheet,
     cross_sheet,
-    history_sheet,
     scenarios_sheet,
     settings_sheet,
     venues_sheet,
@@ -70,6 +70,7 @@ def save_plan(plan: Plan, path: str | Path, results: Results | None = None,
         ("Scenarios", lambda: scenarios_sheet(wb, formats, plan)),
         ("Venues", lambda: venues_sheet(wb, formats, plan)),
         ("History", lambda: history_sheet(wb, formats, plan)),
+        ("Tails", lambda: tails_sheet(wb, formats, plan)),
         ("Buckets", lambda: buckets_sheet(wb, formats, results)),
         ("Cross", lambda: cross_sheet(wb, formats, results)),
     ]

@@ -28,7 +28,7 @@ from planner.market.funding import FundingStats, funding_stats
 from planner.market.names import US_PER_DAY, match_series
 from planner.market.store import MarketStore
 from planner.market.tails import EmpiricalTails
-from planner.model import Plan, SymbolFacts, base_symbol
+from planner.model import TAIL_TABLE_SIZE, Plan, SymbolFacts, base_symbol
 
 
 @dataclass(frozen=True, eq=False)
@@ -177,6 +177,10 @@ def load_candles(store_path: str | os.PathLike[str], symbol: str,
         return store.candles(series, interval or store.intervals(series)[0])
 
 
+#: Significant digits of the numbers a snapshot keeps (σ, funding, tail tables).
+DIGITS = 12
+
+
 def plan_coins(plan: Plan) -> set[str]:
     """The base coins of the plan's symbols (``BTCUSDT``, ``btc-perp`` → ``BTC``)."""
     symbols = plan.trades["symbol"].to_numpy(dtype=object)
@@ -189,9 +193,11 @@ def plan_history(plan: Plan, store_path: str | os.PathLike[str],
     """The plan's history snapshot, refreshed from the market file (SPEC §11).
 
     One :class:`~planner.model.SymbolFacts` per base coin of the plan's symbols, by the plan's
-    ``vol_estimator`` and ``vol_window_days``. Facts the plan already carries (read from its
-    workbook's ``History`` sheet) are kept for the coins the market file has no series for, so a
-    plan opened on another machine computes as it did; the file's numbers win where it has them.
+    ``vol_estimator`` and ``vol_window_days``; with ``tail_model = empirical`` also the coin's
+    empirical tail table for the plan's horizon (SPEC §9), when the history is long enough.
+    Facts the plan already carries (read from its workbook's ``History`` sheet) are kept for the
+    coins the market file has no series for, so a plan opened on another machine computes as it
+    did; the file's numbers win where it has them.
 
     Args:
         plan: The plan (its symbols, settings and current snapshot).
@@ -214,8 +220,9 @@ def plan_history(plan: Plan, store_path: str | os.PathLike[str],
         return plan.history
     s = plan.settings
     found = history_for(store_path, bases, interval, s.vol_estimator, s.vol_window_days)
+    horizon = s.horizon_hours / 24.0 if s.tail_model == "empirical" else None
     for base, h in found.items():
-        facts = _facts_of(base, h)
+        facts = _facts_of(base, h, horizon)
         if facts is not None:
             kept[base] = facts
     return tuple(kept[k] for k in sorted(kept))
@@ -228,12 +235,47 @@ def with_history(plan: Plan, store_path: str | os.PathLike[str],
     return plan if facts == plan.history else plan.with_changes(history=facts)
 
 
-def _facts_of(base: str, h: SymbolHistory) -> SymbolFacts | None:
+def _facts_of(base: str, h: SymbolHistory, horizon_days: float | None) -> SymbolFacts | None:
     f = h.funding
     if not h.has_sigma and f is None:
         return None
     nan = math.nan
+    tails = _tail_table(h, horizon_days) if horizon_days else ("", (), ())
+    p95, p99, p05, p01 = ((_digits(getattr(f, k)) if f else nan)
+                          for k in ("p95", "p99", "p05", "p01"))
     return SymbolFacts(base, h.series or (f.symbol if f else ""),
-                       h.sigma_pct if h.has_sigma else nan, h.source,
-                       f.p95 if f else nan, f.p99 if f else nan,
-                       f.p05 if f else nan, f.p01 if f else nan)
+                       _digits(h.sigma_pct) if h.has_sigma else nan, h.source,
+                       p95, p99, p05, p01, tails[0], tails[1], tails[2])
+
+
+def _digits(x: float) -> float:
+    """``x`` to :data:`DIGITS` significant digits.
+
+    Every spreadsheet program then stores it exactly (LibreOffice keeps 15 of a double's 17),
+    so a snapshot saved by any of them reads back equal.
+    """
+    return float(f"{x:.{DIGITS}g}")
+
+
+def _tail_table(h: SymbolHistory, horizon_days: float
+                ) -> tuple[str, tuple[float, ...], tuple[float, ...]]:
+    """The empirical tail table of SPEC §9 for the horizon, or none without enough history."""
+    if h.tails is None or not h.empirical_ok(horizon_days):
+        return "", (), ()
+    down, up = h.tails.excursions(horizon_days)
+    label = (f"{h.series} {h.interval}, {h.tails.windows(horizon_days):,.0f} windows of "
+             f"{horizon_days * 24:g} h")
+    return label, quantile_table(down), quantile_table(up)
+
+
+def quantile_table(sorted_values: np.ndarray, size: int = TAIL_TABLE_SIZE) -> tuple[float, ...]:
+    """At most ``size`` values standing for a sorted sample: all of them, or its quantiles.
+
+    Value ``i`` is the sample's element at ``⌊(i + ½)·n / size⌋``, so the share of the table at
+    or above a threshold is the sample's share to within ``1 / size``; values keep
+    :data:`DIGITS` significant digits.
+    """
+    n = len(sorted_values)
+    at = np.arange(n) if n <= size else np.floor((np.arange(size) + 0.5) * n / size).astype(
+        np.intp)
+    return tuple(_digits(v) for v in sorted_values[at])
