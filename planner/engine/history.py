@@ -66,10 +66,7 @@ def resolved(plan: Plan) -> Resolved:
     source = np.where(blank, "", TYPED).astype(object)
     model = plan.settings.tail_model
     used = np.full(len(typed), model, dtype=object)
-    if not plan.history:
-        if model == "empirical":
-            coins = [base_symbol(s) for s in plan.trades["symbol"].to_numpy(dtype=object)]
-            used = np.array([FALLBACK + c for c in coins], dtype=object)
+    if not plan.history and model != "empirical":
         return Resolved(plan.trades, source, used)
     codes, facts, coins = _facts_per_symbol(plan)
     extra = _funding(plan, codes, facts) if plan.settings.funding_from_history else {}
