@@ -33,6 +33,23 @@ def test_reimport_adds_nothing_twice_and_overlaps_merge(tmp_path, store):
     np.testing.assert_allclose(got.close, frame["close"], rtol=1e-15)
 
 
+def test_large_overlapping_files_merge_across_statement_chunks(tmp_path, store):
+    # Thousands of rows: the store writes a thousand per statement, so the overlap (and the
+    # other series already stored) falls inside and across those statements.
+    frame = candles(2_600)
+    store_files(store, [read_file(write_kline(tmp_path, frame.iloc[:1_700],
+                                              name="BTCUSDT-1h-2024-01")),
+                        read_file(write_kline(tmp_path, frame.iloc[:1_001],
+                                              name="ETHUSDT-1h-2024-01"))])
+    again = store_files(store, [read_file(write_kline(tmp_path, frame.iloc[900:],
+                                                      name="BTCUSDT-1h-2024-02"))])
+    assert (again[0].added, again[0].skipped) == (900, 800)
+    got = store.candles("BTCUSDT", "1h")
+    assert len(got) == 2_600 and np.all(np.diff(got.time) == HOUR_US)
+    np.testing.assert_allclose(got.high, frame["high"], rtol=1e-15)
+    assert len(store.candles("ETHUSDT", "1h")) == 1_001
+
+
 def test_gaps_are_reported_from_and_to(tmp_path, store):
     frame = candles(30).drop(index=[5, 6, 7, 20])
     store_files(store, [read_file(write_kline(tmp_path, frame))])

@@ -80,7 +80,7 @@ def _header(path: Path, first: str) -> tuple[str, bool]:
 
 
 def _table(path: Path, data: bytes, names: tuple[str, ...], header: bool) -> pd.DataFrame:
-    first = data.lstrip(b"\xef\xbb\xbf").splitlines()[int(header):int(header) + 1]
+    first = data[:65536].lstrip(b"\xef\xbb\xbf").splitlines()[int(header):int(header) + 1]
     if first and first[0].count(b",") + 1 > len(names):
         raise refuse(path, f"not a {len(names)}-column table (line {1 + header} has "
                            f"{first[0].count(b',') + 1} fields)", 1 + header)
@@ -93,7 +93,9 @@ def _table(path: Path, data: bytes, names: tuple[str, ...], header: bool) -> pd.
     except (pd.errors.ParserError, ValueError, UnicodeDecodeError) as exc:
         raise refuse(path, f"not a {len(names)}-column table ({str(exc).strip()})") from None
     frame = frame.set_axis(pd.RangeIndex(1 + header, len(frame) + 1 + header))
-    frame = frame[frame.notna().any(axis=1)]     # blank lines: skipped, numbering kept
+    filled = frame.notna().any(axis=1)
+    if not filled.all():
+        frame = frame[filled]                    # blank lines: skipped, numbering kept
     if frame.empty:
         raise refuse(path, "no rows below the header")
     return frame

@@ -41,12 +41,22 @@ CREATE TABLE imports (id INTEGER PRIMARY KEY, created_at INTEGER NOT NULL,
   file_name TEXT NOT NULL, kind TEXT NOT NULL, symbol TEXT NOT NULL, interval TEXT NOT NULL,
   added INTEGER NOT NULL, skipped INTEGER NOT NULL)
 """
-_STAGE_CREATE = ("CREATE TEMP TABLE stage (open_time INTEGER, open REAL, high REAL, low REAL, "
-                 "close REAL, volume REAL)")
-_STAGE_ROWS = 1000
-_STAGE_CHUNK = "INSERT INTO temp.stage VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * _STAGE_ROWS)
-_CANDLE_SQL = ("INSERT INTO candles SELECT ?, ?, * FROM temp.stage WHERE true "
-               "ON CONFLICT (symbol, interval, open_time) DO NOTHING")
+PAGE_BYTES = 32768      # new files: a year of 1-minute candles is ~30 MB, stored as it arrives
+_CHUNK_ROWS = 1000
+
+
+def _candle_sql(rows: int) -> str:
+    """The ``INSERT`` of ``rows`` candles of one series.
+
+    Parameters: ``?1`` the symbol, ``?2`` the interval, then six values per row (SQLite numbers
+    a bare ``?`` after the largest index so far).
+    """
+    values = ", ".join(["(?1, ?2, ?, ?, ?, ?, ?, ?)"] * rows)
+    return (f"INSERT INTO candles VALUES {values} "
+            "ON CONFLICT (symbol, interval, open_time) DO NOTHING")
+
+
+_CANDLE_CHUNK = _candle_sql(_CHUNK_ROWS)
 _FUNDING_SQL = "INSERT INTO funding VALUES (?, ?, ?, ?) ON CONFLICT (symbol, time) DO NOTHING"
 
 
@@ -126,8 +136,8 @@ class MarketStore:
             raise MarketError(f"{self.path}: not a market-data file of this version (it was "
                               "left untouched); choose another file with --market")
         conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-        conn.execute("PRAGMA temp_store = MEMORY")
         if version == 0 and not self.read_only:
+            conn.execute(f"PRAGMA page_size = {PAGE_BYTES}")    # only takes on an empty file
             with self._transaction(conn):
                 for stmt in _SCHEMA.split(";"):
                     conn.execute(stmt)
@@ -197,19 +207,13 @@ class MarketStore:
     @staticmethod
     def _insert(conn: sqlite3.Connection, f: Loaded) -> ImportResult:
         frame = f.parsed.frame
+        before = conn.total_changes
         if f.kind == "candles":
-            # Staging in a plain temporary table (many rows per statement), then one
-            # INSERT … SELECT into the keyed table, costs about half of binding every row
-            # against the primary key.
-            conn.execute(_STAGE_CREATE)
-            _stage(conn, frame)
-            added = conn.execute(_CANDLE_SQL, (f.symbol, f.interval)).rowcount
-            conn.execute("DROP TABLE temp.stage")
+            _insert_candles(conn, f.symbol, f.interval, frame)
         else:
-            before = conn.total_changes
             cols = [frame[k].to_numpy().tolist() for k in ("time", "rate", "interval_hours")]
             conn.executemany(_FUNDING_SQL, zip([f.symbol] * len(frame), *cols, strict=True))
-            added = conn.total_changes - before
+        added = conn.total_changes - before
         name = Path(f.path).name or f.parsed.source
         conn.execute("INSERT INTO imports (created_at, file_name, kind, symbol, interval, added, "
                      "skipped) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -316,21 +320,22 @@ class MarketStore:
         self.close()
 
 
-def _stage(conn: sqlite3.Connection, frame: pd.DataFrame) -> None:
-    """Candles into ``temp.stage``, a thousand rows per statement.
+def _insert_candles(conn: sqlite3.Connection, symbol: str, interval: str,
+                    frame: pd.DataFrame) -> None:
+    """Candles straight into the keyed table, a thousand rows per statement.
 
-    Open times travel as float64 (exact below 2⁵³ µs, year 2255); the column's INTEGER
-    affinity stores them as integers.
+    Many rows per statement with the series bound once cost about half of staging them in a
+    temporary table first (measured; see docs/performance.md). Open times travel as float64
+    (exact below 2⁵³ µs, year 2255); the column's INTEGER affinity stores them as integers.
     """
-    arr = frame[["open_time", "open", "high", "low", "close", "volume"]].to_numpy(dtype=float)
-    flat = arr.ravel().tolist()
-    full = (len(arr) // _STAGE_ROWS) * _STAGE_ROWS * 6
-    for a in range(0, full, _STAGE_ROWS * 6):
-        conn.execute(_STAGE_CHUNK, flat[a:a + _STAGE_ROWS * 6])
-    rest = (len(flat) - full) // 6
-    if rest:
-        conn.execute("INSERT INTO temp.stage VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?)"] * rest),
-                     flat[full:])
+    flat = frame[["open_time", "open", "high", "low", "close", "volume"]].to_numpy(
+        dtype=float).ravel().tolist()
+    step = _CHUNK_ROWS * 6
+    full = (len(flat) // step) * step
+    for a in range(0, full, step):
+        conn.execute(_CANDLE_CHUNK, [symbol, interval, *flat[a:a + step]])
+    if rest := (len(flat) - full) // 6:
+        conn.execute(_candle_sql(rest), [symbol, interval, *flat[full:]])
 
 
 def _range(sql: str, col: str, args: list[object], start: int | None,
