@@ -63,9 +63,11 @@ def resolved(plan: Plan) -> Resolved:
     """Fill blank σ from the plan's history and pick the history funding (module docstring)."""
     typed = plan.trades["volatility_pct"].to_numpy(dtype=float, na_value=np.nan)
     blank = np.isnan(typed)
-    source = np.where(blank, "", TYPED).astype(object)
+    # Labels by indexing a two- or one-element array: np.where on text and np.full with an
+    # object fill build every row's string one by one (≈ 8 ms each at 100,000 rows).
+    source = np.array(["", TYPED], dtype=object)[(~blank).view(np.int8)]
     model = plan.settings.tail_model
-    used = np.full(len(typed), model, dtype=object)
+    used = np.array([model], dtype=object)[np.zeros(len(typed), dtype=np.intp)]
     if not plan.history and model != "empirical":
         return Resolved(plan.trades, source, used)
     codes, facts, coins = _facts_per_symbol(plan)
