@@ -18,7 +18,17 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.special import log_ndtr, ndtr, stdtr
+
+
+def _special() -> Any:
+    """``scipy.special``, imported on first use.
+
+    The default law (Student-t, ν = 3) never needs it, and importing it cost a quarter of a
+    second of the app's start-up.
+    """
+    import scipy.special
+
+    return scipy.special
 
 
 def first_passage(
@@ -46,7 +56,8 @@ def first_passage(
         below = b < 0
         x1 = np.where(below, (b - nu * t) / vol, (nu * t - b) / vol)
         x2 = np.where(below, (b + nu * t) / vol, (-b - nu * t) / vol)
-        p = ndtr(x1) + np.exp(2.0 * nu * b / sig**2 + log_ndtr(x2))
+        special = _special()
+        p = special.ndtr(x1) + np.exp(2.0 * nu * b / sig**2 + special.log_ndtr(x2))
     degenerate = ~(vol > 0)
     p = np.where(degenerate, 0.0, p)
     p = np.where(ok & (b == 0), 1.0, p)
@@ -100,7 +111,7 @@ def t_two_sided_tail(x: NDArray[np.float64], dof: float) -> NDArray[np.float64]:
     uses a series (:func:`_t3_far_tail`) and other ν use stdtr.
     """
     if dof != round(dof) or dof < 1:
-        return np.asarray(2.0 * stdtr(dof, -x))
+        return np.asarray(2.0 * _special().stdtr(dof, -x))
     nu = int(dof)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = 1.0 / (x * x + nu)
@@ -116,7 +127,7 @@ def t_two_sided_tail(x: NDArray[np.float64], dof: float) -> NDArray[np.float64]:
     np.copyto(p, 0.0, where=np.isinf(x))  # x·r is ∞·0 there
     low = ~(p > _CLOSED_FORM_FLOOR) & np.isfinite(x)
     if low.any():
-        p[low] = _t3_far_tail(x[low]) if nu == 3 else 2.0 * stdtr(dof, -x[low])
+        p[low] = _t3_far_tail(x[low]) if nu == 3 else 2.0 * _special().stdtr(dof, -x[low])
     return p
 
 
@@ -173,6 +184,7 @@ class Barrier:
         """Zero-drift touch probability over the horizon ``h`` (see :class:`Horizon`)."""
         shift = self.sign * h.half_var
         with np.errstate(invalid="ignore"):
+            ndtr = _special().ndtr
             p = ndtr((self.near + shift) * h.inv_vol)
             far = ndtr((self.near - shift) * h.inv_vol)
         far *= self.ratio

@@ -92,6 +92,10 @@ class ChoiceDelegate(QStyledItemDelegate):
         model.setData(index, text, Qt.ItemDataRole.EditRole)
 
 
+#: Rows measured (besides the visible ones) to size a settings column to its contents.
+RESIZE_ROWS = 50
+
+
 def _table(model: SheetModel, parent: QWidget) -> QTableView:
     view = QTableView(parent)
     view.setModel(model)
@@ -99,7 +103,11 @@ def _table(model: SheetModel, parent: QWidget) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                          | QAbstractItemView.EditTrigger.EditKeyPressed
                          | QAbstractItemView.EditTrigger.AnyKeyPressed)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header = view.horizontalHeader()
+    # Widths from the first rows only: the venue table has a row per tier of every instrument
+    # (hundreds), and measuring them all on every layout change cost most of start-up.
+    header.setResizeContentsPrecision(RESIZE_ROWS)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.verticalHeader().setDefaultSectionSize(22)
     return view
 
