@@ -167,3 +167,24 @@ def test_each_rows_market_is_its_venues_instrument_for_its_symbol(distinct):
         assert markets.venue_names[venue[i]] == v.name
         assert markets.profiles[got[i]].name == v.name
         assert markets.symbols[got[i]] == (inst.symbol if inst else "")
+
+
+def test_market_tables_follow_the_profiles_not_their_identity():
+    """Equal profiles that are other objects share the tables; an edited profile gets its own."""
+    from planner import shipped_venues
+    from planner.engine.markets import markets_of
+
+    first = list(shipped_venues().values())
+    copies = [dataclasses.replace(v) for v in first]  # equal, other objects
+    assert all(a == b and a is not b for a, b in zip(first, copies, strict=True))
+    assert markets_of(copies) is markets_of(first)
+    assert markets_of(copies) is markets_of(copies)
+    edited = [dataclasses.replace(first[0], lot_step=first[0].lot_step + 1.0), *first[1:]]
+    other = markets_of(edited)
+    assert other is not markets_of(first)
+    assert other.lot[0] == first[0].lot_step + 1.0
+    # a venue set freshly built with the same ids as an old one can never be served stale:
+    # the cache holds its profiles, so their ids are not reused while it remembers them
+    for _ in range(20):
+        fresh = [dataclasses.replace(v, taker_fee_pct=v.taker_fee_pct + 0.01) for v in first]
+        assert markets_of(fresh).profiles[0].taker_fee_pct == fresh[0].taker_fee_pct

@@ -130,9 +130,30 @@ def _base(symbol: object) -> str:
     return base_symbol(symbol)
 
 
+#: The last few venue sets by the identity of their profiles, with the profiles themselves
+#: (held, so that their ids stay theirs).
+_by_identity: dict[tuple[int, ...], tuple[tuple[VenueProfile, ...], Markets]] = {}
+_IDENTITY_SLOTS = 8
+
+
 def markets_of(venues: Sequence[VenueProfile]) -> Markets:
-    """The :class:`Markets` of venue profiles (cached for the last few venue sets)."""
-    return _markets(tuple(venues))
+    """The :class:`Markets` of venue profiles (cached for the last few venue sets).
+
+    The same profile objects hit a cache keyed by identity. Equal profiles that are other
+    objects (a plan read from a workbook after the sample plan, say) fall through to a cache
+    keyed by value, which compares every tier of every instrument: done once per venue set,
+    not on every compute.
+    """
+    profiles = tuple(venues)
+    key = tuple(map(id, profiles))
+    hit = _by_identity.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], profiles, strict=True)):
+        return hit[1]
+    markets = _markets(profiles)
+    if len(_by_identity) >= _IDENTITY_SLOTS:
+        _by_identity.pop(next(iter(_by_identity)), None)
+    _by_identity[key] = (profiles, markets)
+    return markets
 
 
 @lru_cache(maxsize=8)
