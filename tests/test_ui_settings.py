@@ -133,3 +133,21 @@ def test_default_tiers_cannot_be_deleted_as_an_instrument_nor_renamed(tab):
     sol = venue_row(tab, "Binance", "SOL")
     assert not m.setData(m.index(sol, VENUE_HEADER.index("instrument")), "ETH")  # exists
     assert m.setData(m.index(sol, VENUE_HEADER.index("instrument")), "SOLUSDT")  # same: SOL
+
+
+def test_setting_values_are_in_view_and_long_meanings_in_the_tooltip(qtbot, tab):
+    """The longest meanings (tail model, σ estimator) do not push Value off the screen."""
+    from PySide6.QtCore import Qt
+
+    tab.resize(1600, 900)
+    tab.show()
+    qtbot.waitExposed(tab)
+    view = tab.views["settings"]
+    value_right = view.columnViewportPosition(1) + view.columnWidth(1)
+    assert 0 < value_right <= view.viewport().width()
+    row = setting_row(tab, "tail_model")
+    meaning = tab.settings.index(row, 0)
+    full = tab.settings.data(meaning, Qt.ItemDataRole.DisplayRole)
+    assert len(full) > 80 and view.fontMetrics().horizontalAdvance(full) > view.columnWidth(0)
+    assert tab.settings.data(meaning, Qt.ItemDataRole.ToolTipRole) == full
+    assert tab.settings.data(tab.settings.index(row, 1), Qt.ItemDataRole.ToolTipRole) is None

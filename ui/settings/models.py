@@ -35,6 +35,10 @@ class SettingsModel(SheetModel):
         """A checked settings change (bounds, bands in order, known venue)."""
         return parse.settings_edit(self._doc.plan, self.key(row), value)
 
+    def tooltip(self, row: int, column: int) -> str | None:
+        """The whole meaning of a setting (its column is narrower than the longest ones)."""
+        return str(self._rows[row][0]) if column == 0 else None
+
     def display(self, row: int, column: int, value: Any) -> str:
         """Capital with thousands separators; other numbers plain."""
         if column == 1 and self.key(row) == "capital_usd":

@@ -92,6 +92,8 @@ class ChoiceDelegate(QStyledItemDelegate):
         model.setData(index, text, Qt.ItemDataRole.EditRole)
 
 
+#: Width of the settings' meaning column, px (the full meaning is its tooltip).
+SETTING_LABEL_PX = 300
 #: Rows measured (besides the visible ones) to size a settings column to its contents.
 RESIZE_ROWS = 50
 
@@ -136,6 +138,11 @@ class SettingsTab(QWidget):
             m.message.connect(self.message)
         for view in self.views.values():
             view.setItemDelegate(ChoiceDelegate(self._choices, view))
+        labels = self.views["settings"].horizontalHeader()
+        # The longest meanings (tail model, σ estimator) would push Value off the screen:
+        # a fixed share for the meaning, its full text in the tooltip.
+        labels.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        labels.resizeSection(0, SETTING_LABEL_PX)
         venues = self.views["venues"].horizontalHeader()
         source = VENUE_HEADER.index("source")
         venues.setSectionResizeMode(source, QHeaderView.ResizeMode.Interactive)
