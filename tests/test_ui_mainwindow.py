@@ -156,6 +156,24 @@ def test_column_groups_show_hide_and_are_remembered(qtbot, sample):
     assert view.isColumnHidden(INDEX["gas_usd"])
 
 
+
+def test_first_start_shows_size_margin_and_liquidation_without_scrolling(qtbot, sample):
+    """At 1600 × 900 the columns a trader acts on are on screen; provenance columns wait in
+    View → Columns."""
+    w = MainWindow(PlanDocument(sample, name="s"), Prefs())
+    qtbot.addWidget(w)
+    w.resize(1600, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    view = w.plan_tab.view
+    for key in ("notional_usd", "margin_usd", "liquidation_price"):
+        i = INDEX[key]
+        assert not view.isColumnHidden(i), key
+        assert view.columnViewportPosition(i) >= 0 and (
+            view.columnViewportPosition(i) + view.columnWidth(i) <= view.viewport().width()), key
+    for key in ("coin", "vol_used_pct", "vol_source", "tail_used"):
+        assert view.isColumnHidden(INDEX[key]), key
+
 def test_filter_bar_drives_the_grid(window):
     bar, model = window.plan_tab.filter_bar, window.plan_tab.model
     bar.findChild(type(bar._combos["side"]), "filter_side").setCurrentText("short")

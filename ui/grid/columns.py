@@ -32,6 +32,9 @@ HIDDEN_BY_DEFAULT = frozenset({
     *(f"recovery_{n}_pct" for n in SCENARIO_NAMES), "liquidated_normal", "liquidated_stressed",
     *(f"p_{w}_{n}" for w in ("liq", "stop") for n in SCENARIO_NAMES if n != "stressed"),
     "p_stop_stressed", *(k for k in ALERTS if k.startswith("alert_")),
+    # Provenance: the Vol cell itself shows a history σ (blue, source in its tooltip), and
+    # these four would push Notional, Margin and Liq. price off a laptop screen.
+    "coin", "vol_used_pct", "vol_source", "tail_used",
 })
 
 
