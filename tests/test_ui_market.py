@@ -104,6 +104,7 @@ def test_stress_tab_worst_windows_table_and_chart(window, tmp_path, market_path,
 
 def test_stress_tab_typed_window_and_plain_errors(window, tmp_path, market_path):
     tab = window.stress_tab
+    assert "Plan → Market data…" in tab.totals.text()   # before any replay: what to do
     tab.start.setText("2024-01-03")
     tab.end.setText("2024-01-04")
     assert "no market data file" in tab.run_typed()

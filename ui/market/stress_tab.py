@@ -33,6 +33,13 @@ from planner.market.windows import parse_window
 from ui.market.models import StressModel
 
 
+#: What the tab shows before a first replay.
+HINT = ("Replays every complete row of the plan through real price history, returned to its "
+        "entry (a plan priced today goes through 2020's crash): find the worst windows of the "
+        "history, or type a window's dates. The candles come from the market file: import "
+        "Binance kline files with Plan → Market data… first.")
+
+
 class StressTab(QWidget):
     """Replay of the current plan; ``document`` gives ``plan`` and ``results``."""
 
@@ -45,7 +52,7 @@ class StressTab(QWidget):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.selectionModel().currentChanged.connect(self._cell_changed)
-        self.totals = QLabel("", self)
+        self.totals = QLabel(HINT, self)
         self.totals.setWordWrap(True)
         self.chart: Any = None
         self.split = QSplitter(self)
