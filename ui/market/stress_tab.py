@@ -32,7 +32,6 @@ from planner.market.views import row_path, stress_table, totals_lines
 from planner.market.windows import parse_window
 from ui.market.models import StressModel
 
-
 #: What the tab shows before a first replay.
 HINT = ("Replays every complete row of the plan through real price history, returned to its "
         "entry (a plan priced today goes through 2020's crash): find the worst windows of the "
