@@ -100,6 +100,10 @@ def test_stress_tab_worst_windows_table_and_chart(window, tmp_path, market_path,
     assert path is not None and path.outcome == "liquidation"
     assert path.entry == pytest.approx(65000.0) and np.isfinite(path.close).all()
     assert tab.chart.chart.subtitle.get_text().startswith("row 2 BTCUSDT long")
+    legend = tab.chart.chart.ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "price", "entry", "stop", "liquidation", "end"]
+    assert legend.get_lines()[-1].get_color() == tab.chart.chart.end.get_color()  # LOSS: liq.
 
 
 def test_stress_tab_typed_window_and_plain_errors(window, tmp_path, market_path):

@@ -27,6 +27,7 @@ class StressPathChart(Chart):
                        for name, c, ls in (("entry", INK, ":"), ("stop", LOSS, "--"),
                                            ("liquidation", LOSS, "-"))}
         self.end = ax.axvline(np.nan, color=GAIN, lw=1.0, label="end")
+        self._legend()
         self.title.set_text("Row path through the window")
         self.subtitle.set_text("select a cell of the table")
         self.fit()
@@ -56,3 +57,8 @@ class StressPathChart(Chart):
         self.ax.set_ylim(lo - 0.02 * (hi - lo), hi + 0.02 * (hi - lo))
         self.ax.set_xlabel("hours into the window")
         self.subtitle.set_text(path.label)
+        self._legend()  # the end line's colour follows the outcome
+
+    def _legend(self) -> None:
+        """Which red line is the stop and which the liquidation, said on the chart."""
+        self.ax.legend(loc="best", fontsize="small", frameon=False)
