@@ -212,18 +212,6 @@ class VenueProfile:
     min_notional_usd: float = 0.0
     instruments: tuple[Instrument, ...] = ()
 
-    def __hash__(self) -> int:
-        """The hash of every field, computed once per profile.
-
-        Profiles key the engine's market cache on every compute; hashing a profile's tiers and
-        instruments each time cost about a millisecond per call, a fifth of a one-row update.
-        """
-        cached: int | None = self.__dict__.get("_hash")
-        if cached is None:
-            cached = hash(tuple(getattr(self, f.name) for f in fields(self)))
-            object.__setattr__(self, "_hash", cached)
-        return cached
-
     @property
     def max_leverage(self) -> float:
         """Highest leverage the venue allows at any size (the first tier's)."""

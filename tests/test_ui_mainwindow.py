@@ -156,7 +156,6 @@ def test_column_groups_show_hide_and_are_remembered(qtbot, sample):
     assert view.isColumnHidden(INDEX["gas_usd"])
 
 
-
 def test_first_start_shows_size_margin_and_liquidation_without_scrolling(qtbot, sample):
     """At 1600 × 900 the columns a trader acts on are on screen; provenance columns wait in
     View → Columns."""
@@ -173,6 +172,7 @@ def test_first_start_shows_size_margin_and_liquidation_without_scrolling(qtbot, 
             view.columnViewportPosition(i) + view.columnWidth(i) <= view.viewport().width()), key
     for key in ("coin", "vol_used_pct", "vol_source", "tail_used"):
         assert view.isColumnHidden(INDEX[key]), key
+
 
 def test_filter_bar_drives_the_grid(window):
     bar, model = window.plan_tab.filter_bar, window.plan_tab.model

@@ -22,6 +22,7 @@ import ctypes
 import ctypes.util
 import os
 import sys
+from functools import cache
 
 #: glibc's ``mallopt`` parameters (``malloc.h``).
 _M_TRIM_THRESHOLD = -1
@@ -30,9 +31,8 @@ MMAP_THRESHOLD_BYTES = 256 << 20
 TRIM_THRESHOLD_BYTES = 512 << 20
 OPT_OUT = ("TRADE_PLANNER_MALLOC", "system")
 
-_tuned: bool | None = None
 
-
+@cache
 def tune_allocator() -> bool:
     """Set glibc's mmap and trim thresholds once per process (see the module docstring).
 
@@ -40,13 +40,6 @@ def tune_allocator() -> bool:
         True when the thresholds are set (now or by an earlier call); False on a C library
         other than glibc, or when ``TRADE_PLANNER_MALLOC=system``.
     """
-    global _tuned
-    if _tuned is None:
-        _tuned = _apply()
-    return _tuned
-
-
-def _apply() -> bool:
     name, value = OPT_OUT
     if os.environ.get(name, "").strip().lower() == value or not sys.platform.startswith("linux"):
         return False

@@ -114,6 +114,14 @@ def _table(model: SheetModel, parent: QWidget) -> QTableView:
     return view
 
 
+def _fixed_width(view: QTableView, column: int, px: int) -> QHeaderView:
+    """Give ``column`` of ``view`` a width the user can drag, instead of its contents'."""
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+    header.resizeSection(column, px)
+    return header
+
+
 class SettingsTab(QWidget):
     """Settings, scenarios and venues of the open plan.
 
@@ -138,15 +146,11 @@ class SettingsTab(QWidget):
             m.message.connect(self.message)
         for view in self.views.values():
             view.setItemDelegate(ChoiceDelegate(self._choices, view))
-        labels = self.views["settings"].horizontalHeader()
         # The longest meanings (tail model, σ estimator) would push Value off the screen:
         # a fixed share for the meaning, its full text in the tooltip.
-        labels.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-        labels.resizeSection(0, SETTING_LABEL_PX)
-        venues = self.views["venues"].horizontalHeader()
+        _fixed_width(self.views["settings"], 0, SETTING_LABEL_PX)
         source = VENUE_HEADER.index("source")
-        venues.setSectionResizeMode(source, QHeaderView.ResizeMode.Interactive)
-        venues.resizeSection(source, 280)
+        venues = _fixed_width(self.views["venues"], source, 280)
         venues.moveSection(venues.visualIndex(source), len(VENUE_HEADER) - 1)
         self._layout()
 
